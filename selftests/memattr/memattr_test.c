@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Userspace tests of the memory-attribute core: the named scenarios, the
+ * exhaustive sweep of every backend against the architecture models and
+ * the safety invariants, totality over every facts word, and the parsers.
+ * Prints TAP.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/array_size.h>
+#include <linux/kvm_memattr.h>
+
+#include "memattr_cases.h"
+#include "memattr_model.h"
+#include "memattr_sweep.h"
+
+static int nr_tests, nr_failed;
+
+static void result(bool ok, const char *fmt, const char *name, const char *arch)
+{
+	nr_tests++;
+	if (!ok)
+		nr_failed++;
+	printf("%s %d - ", ok ? "ok" : "not ok", nr_tests);
+	printf(fmt, name, arch);
+	printf("\n");
+}
+
+/* Run one scenario on one format, as the kernel and the tool do. */
+static bool run_case(const struct memattr_case *c, enum kvm_memattr_arch arch)
+{
+	const struct memattr_expect *e = &c->expect[arch];
+	struct memattr_row row = { .arch = arch };
+	char buf[512];
+
+	if (arch == KVM_MEMATTR_ARM64_S2) {
+		row.facts = c->arm64;
+		row.guest = c->guest_arm64;
+	} else {
+		row.facts = c->x86;
+		row.guest = c->guest_x86;
+	}
+	if (c->has_bar && arch == KVM_MEMATTR_ARM64_S2) {
+		row.provider = MEMATTR_PROVIDER_VFIO;
+		row.bar = c->bar;
+	}
+	memattr_row_eval(&row);
+
+	if (row.d.refuse != e->refuse || row.d.reason != e->reason ||
+	    (!e->refuse && (row.d.type != e->type || row.enc_err ||
+			    row.eff_err || row.eff.type != e->effective))) {
+		memattr_row_format(buf, sizeof(buf), &row);
+		printf("# %s: expected type=%s reason=%s refuse=%d eff=%s\n#   got %s\n",
+		       c->name, kvm_memtype_name(arch, e->type),
+		       kvm_memattr_reason_name(e->reason), e->refuse,
+		       kvm_memtype_name(arch, e->effective), buf);
+		return false;
+	}
+	return true;
+}
+
+struct sweep_stats {
+	unsigned long rows, violations, refused;
+};
+
+static int check_one(const struct memattr_row *row, void *arg)
+{
+	struct sweep_stats *st = arg;
+	const char *bad = memattr_check_row(row);
+	char buf[512];
+
+	st->rows++;
+	if (row->d.refuse)
+		st->refused++;
+	if (bad) {
+		if (st->violations++ < 10) {
+			memattr_row_format(buf, sizeof(buf), row);
+			printf("# violation %s: %s\n", bad, buf);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Every facts word, including the facts a format ignores and values no
+ * caller produces, must yield a refusal or an encodable decision.
+ */
+static bool check_totality(enum kvm_memattr_arch arch)
+{
+	const struct kvm_memattr_ops *ops = memattr_ops(arch);
+	unsigned long bad = 0;
+	u32 w;
+
+	for (w = 0; w < (1u << 21); w++) {
+		union kvm_memattr_facts f = { .word = w };
+		struct kvm_memattr_decision d = ops->resolve(f);
+		struct kvm_memattr_enc enc;
+
+		if (d.refuse ? d.type != KVM_MEMTYPE_NR :
+			       ops->encode(d, f, &enc)) {
+			if (bad++ < 5)
+				printf("# %s: facts %#x -> type %u refuse %u not encodable\n",
+				       ops->name, w, d.type, d.refuse);
+		}
+	}
+	return !bad;
+}
+
+static bool check_classify_totality(void)
+{
+	unsigned int arch, bits;
+	unsigned long bad = 0;
+
+	for (arch = 0; arch < KVM_MEMATTR_NR_ARCH + 1; arch++) {
+		for (bits = 0; bits < 256; bits++) {
+			struct kvm_memattr_bar_facts f;
+			struct kvm_memattr_bar_decision d;
+
+			memcpy((u8 *)&f + 1, &bits, 1);
+			f.arch = arch;
+			d = kvm_memattr_classify_bar(f);
+			if (d.refuse ? d.class != KVM_MEMATTR_CLASS_NR :
+				       d.class >= KVM_MEMATTR_CLASS_NR)
+				bad++;
+			if (arch >= KVM_MEMATTR_NR_ARCH && !d.refuse)
+				bad++;
+		}
+	}
+	return !bad;
+}
+
+static bool check_parse(void)
+{
+	static const struct {
+		const char *in;
+		int out;
+	} t[] = {
+		{ "auto", KVM_MEMATTR_OVR_AUTO },
+		{ "auto\n", KVM_MEMATTR_OVR_AUTO },
+		{ "device", KVM_MEMATTR_OVR_DEVICE },
+		{ "normal-nc\n", KVM_MEMATTR_OVR_NORMAL_NC },
+		{ "cacheable", KVM_MEMATTR_OVR_CACHEABLE },
+		{ "", -EINVAL },
+		{ "\n", -EINVAL },
+		{ "Auto", -EINVAL },
+		{ "device ", -EINVAL },
+		{ "normal_nc", -EINVAL },
+		{ "normal", -EINVAL },
+		{ "cacheable\n\n", -EINVAL },
+		{ "devices", -EINVAL },
+	};
+	bool ok = true;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int r = kvm_memattr_parse_override(t[i].in);
+
+		if (r != t[i].out) {
+			printf("# parse \"%s\" -> %d, expected %d\n", t[i].in, r,
+			       t[i].out);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static bool check_names(void)
+{
+	bool ok = true;
+	int i;
+
+	for (i = 0; i < KVM_MEMATTR_R_NR; i++) {
+		if (!strcmp(kvm_memattr_reason_name(i), "?") ||
+		    !strcmp(kvm_memattr_reason_text(i), "?")) {
+			printf("# reason %d has no name\n", i);
+			ok = false;
+		}
+	}
+	for (i = 0; i < KVM_MEMATTR_OVR_NR; i++)
+		if (kvm_memattr_parse_override(kvm_memattr_override_name(i)) != i)
+			ok = false;
+	return ok && !strcmp(kvm_memtype_name(KVM_MEMATTR_ARM64_S2,
+					      KVM_MEMTYPE_WC), "Normal-NC") &&
+	       !strcmp(kvm_memtype_name(KVM_MEMATTR_X86_EPT, KVM_MEMTYPE_WC),
+		       "WC") &&
+	       !strcmp(kvm_memtype_name(KVM_MEMATTR_X86_EPT,
+					KVM_MEMTYPE_DEVICE_nGnRE), "?");
+}
+
+int main(void)
+{
+	unsigned int i, arch;
+
+	printf("TAP version 13\n");
+
+	for (i = 0; i < ARRAY_SIZE(memattr_cases); i++) {
+		const struct memattr_case *c = &memattr_cases[i];
+
+		for (arch = 0; arch < KVM_MEMATTR_NR_ARCH; arch++)
+			if (c->arches & BIT(arch))
+				result(run_case(c, arch), "case %s on %s",
+				       c->name, memattr_ops(arch)->name);
+	}
+
+	for (arch = 0; arch < KVM_MEMATTR_NR_ARCH; arch++) {
+		struct sweep_stats st = { 0 };
+		char name[96];
+
+		memattr_sweep(arch, check_one, &st);
+		snprintf(name, sizeof(name), "%s: %lu rows, %lu refused",
+			 memattr_ops(arch)->name, st.rows, st.refused);
+		result(st.rows && !st.violations,
+		       "sweep %s against the architecture model and invariants%s",
+		       name, "");
+		result(check_totality(arch), "every facts word resolves on %s%s",
+		       memattr_ops(arch)->name, "");
+	}
+
+	result(check_classify_totality(), "BAR classification is total%s%s",
+	       "", "");
+	result(check_parse(), "override parser%s%s", "", "");
+	result(check_names(), "names of reasons, overrides, memtypes%s%s", "",
+	       "");
+
+	printf("1..%d\n", nr_tests);
+	printf("# memattr_test: %d passed, %d failed\n", nr_tests - nr_failed,
+	       nr_failed);
+	return nr_failed ? 1 : 0;
+}
