@@ -138,6 +138,7 @@ enum kvm_memattr_host {
  * @guest_mtrr: the guest MTRR memtype of the page, an x86 &enum kvm_memtype.
  * @host_mtrr: the host MTRR memtype of the page, an x86 &enum kvm_memtype.
  *	Only AMD NPT is affected by it; EPT bypasses host MTRRs.
+ * @unused: must be zero.
  *
  * A fact that does not apply to a format is ignored by that format's
  * policy, e.g. @fwb on x86 or @nc_dma on arm64 (VFIO requires cache

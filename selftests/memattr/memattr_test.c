@@ -28,37 +28,20 @@ static void result(bool ok, const char *fmt, const char *name, const char *arch)
 	printf("\n");
 }
 
-/* Run one scenario on one format, as the kernel and the tool do. */
 static bool run_case(const struct memattr_case *c, enum kvm_memattr_arch arch)
 {
 	const struct memattr_expect *e = &c->expect[arch];
-	struct memattr_row row = { .arch = arch };
+	struct memattr_row row;
 	char buf[512];
 
-	if (arch == KVM_MEMATTR_ARM64_S2) {
-		row.facts = c->arm64;
-		row.guest = c->guest_arm64;
-	} else {
-		row.facts = c->x86;
-		row.guest = c->guest_x86;
-	}
-	if (c->has_bar && arch == KVM_MEMATTR_ARM64_S2) {
-		row.provider = MEMATTR_PROVIDER_VFIO;
-		row.bar = c->bar;
-	}
-	memattr_row_eval(&row);
-
-	if (row.d.refuse != e->refuse || row.d.reason != e->reason ||
-	    (!e->refuse && (row.d.type != e->type || row.enc_err ||
-			    row.eff_err || row.eff.type != e->effective))) {
-		memattr_row_format(buf, sizeof(buf), &row);
-		printf("# %s: expected type=%s reason=%s refuse=%d eff=%s\n#   got %s\n",
-		       c->name, kvm_memtype_name(arch, e->type),
-		       kvm_memattr_reason_name(e->reason), e->refuse,
-		       kvm_memtype_name(arch, e->effective), buf);
-		return false;
-	}
-	return true;
+	if (memattr_case_check(c, arch, &row))
+		return true;
+	memattr_row_format(buf, sizeof(buf), &row);
+	printf("# %s: expected type=%s reason=%s refuse=%d eff=%s\n#   got %s\n",
+	       c->name, kvm_memtype_name(arch, e->type),
+	       kvm_memattr_reason_name(e->reason), e->refuse,
+	       kvm_memtype_name(arch, e->effective), buf);
+	return false;
 }
 
 struct sweep_stats {

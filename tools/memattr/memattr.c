@@ -459,9 +459,9 @@ static void compare_table(const char *title, u8 arches)
 	for (arch = 0; arch < KVM_MEMATTR_NR_ARCH; arch++) {
 		if (!(arches & BIT(arch)))
 			continue;
-		printf(" %-19s", memattr_ops(arch)->name);
+		printf(" %-22s", memattr_ops(arch)->name);
 		for (u = 0; u < ARRAY_SIZE(upstreams); u++)
-			printf(" %-19s", upstreams[u]->name);
+			printf(" %-22s", upstreams[u]->name);
 	}
 	printf("\n");
 
@@ -472,7 +472,7 @@ static void compare_table(const char *title, u8 arches)
 		if (!(c->arches & arches))
 			continue;
 		for (arch = 0; arch < KVM_MEMATTR_NR_ARCH; arch++) {
-			struct memattr_row r = { .arch = arch };
+			struct memattr_row r;
 
 			if (!(arches & BIT(arch)))
 				continue;
@@ -485,16 +485,10 @@ static void compare_table(const char *title, u8 arches)
 			}
 			if (!(c->arches & BIT(arch))) {
 				for (u = 0; u <= ARRAY_SIZE(upstreams); u++)
-					printf(" %-19s", "-");
+					printf(" %-22s", "-");
 				continue;
 			}
-			r.facts = arch == KVM_MEMATTR_ARM64_S2 ? c->arm64 : c->x86;
-			r.guest = arch == KVM_MEMATTR_ARM64_S2 ? c->guest_arm64 :
-								 c->guest_x86;
-			if (c->has_bar && arch == KVM_MEMATTR_ARM64_S2) {
-				r.provider = MEMATTR_PROVIDER_VFIO;
-				r.bar = c->bar;
-			}
+			memattr_case_row(c, arch, &r);
 			for (u = 0; u <= ARRAY_SIZE(upstreams); u++) {
 				struct memattr_row x = r;
 
@@ -502,7 +496,7 @@ static void compare_table(const char *title, u8 arches)
 					memattr_row_eval(&x);
 				else
 					memattr_row_eval_upstream(&x, upstreams[u - 1]);
-				cell(&x, 19, &notes, why, ARRAY_SIZE(why));
+				cell(&x, 22, &notes, why, ARRAY_SIZE(why));
 			}
 		}
 		printf("\n");
@@ -646,7 +640,7 @@ static void usage(FILE *out)
 "Keys for explain (unset keys take the defaults of a current server):\n",
 		prog, prog, prog, prog);
 	for (k = 0; k < K_NR; k++) {
-		fprintf(out, "  %-19s", keys[k].name);
+		fprintf(out, "  %-22s", keys[k].name);
 		if (keys[k].values) {
 			for (i = 0; keys[k].values[i]; i++)
 				fprintf(out, "%s%s", i ? "|" : "",

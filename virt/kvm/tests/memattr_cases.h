@@ -9,47 +9,7 @@
 
 #include <linux/kvm_memattr.h>
 
-/**
- * struct memattr_expect - What one format must decide for a scenario.
- * @type: installed &enum kvm_memtype (ignored when @refuse is set).
- * @reason: &enum kvm_memattr_reason of the mapping decision, or of the BAR
- *	classification when that refuses.
- * @refuse: 0 or the positive errno.
- * @effective: effective type of the scenario's guest request.
- */
-struct memattr_expect {
-	u8 type;
-	u8 reason;
-	u8 refuse;
-	u8 effective;
-};
-
-/**
- * struct memattr_case - A scenario, on arm64 and on x86.
- * @name: short identifier.
- * @what: one line for humans.
- * @arches: BIT() of each &enum kvm_memattr_arch the scenario applies to.
- * @has_bar: @bar is classified first and its class sets the device facts,
- *	as vfio-pci's VMA carries them to KVM.
- * @bar: BAR facts (@bar.arch is set per format when classifying).
- * @arm64: arm64 facts.
- * @x86: x86 facts, shared by EPT and NPT.
- * @guest_arm64: the guest's stage-1 type.
- * @guest_x86: the guest's PAT type.
- * @expect: per &enum kvm_memattr_arch.
- */
-struct memattr_case {
-	const char *name;
-	const char *what;
-	u8 arches;
-	bool has_bar;
-	struct kvm_memattr_bar_facts bar;
-	union kvm_memattr_facts arm64;
-	union kvm_memattr_facts x86;
-	u8 guest_arm64;
-	u8 guest_x86;
-	struct memattr_expect expect[KVM_MEMATTR_NR_ARCH];
-};
+#include "memattr_sweep.h"
 
 #define MEMATTR_ALL_ARCHES	(BIT(KVM_MEMATTR_ARM64_S2) | \
 				 BIT(KVM_MEMATTR_X86_EPT) | \

@@ -70,13 +70,16 @@ static int arm_attr_of(u8 type, struct arm_attr *a)
 		a->device = true;
 		return 0;
 	case KVM_MEMTYPE_WC:
-		a->inner = a->outer = CACHE_NC;
+		a->inner = CACHE_NC;
+		a->outer = CACHE_NC;
 		return 0;
 	case KVM_MEMTYPE_WT:
-		a->inner = a->outer = CACHE_WT;
+		a->inner = CACHE_WT;
+		a->outer = CACHE_WT;
 		return 0;
 	case KVM_MEMTYPE_WB:
-		a->inner = a->outer = CACHE_WB;
+		a->inner = CACHE_WB;
+		a->outer = CACHE_WB;
 		return 0;
 	default:
 		return -EINVAL;

@@ -8,6 +8,15 @@
 #include <linux/kvm_memattr.h>
 #include <linux/sprintf.h>
 
+#ifdef __KERNEL__
+#ifdef CONFIG_ARM64
+#define MEMATTR_HAVE_S2
+#endif
+#ifdef CONFIG_X86
+#define MEMATTR_HAVE_X86
+#endif
+#endif
+
 #include "memattr_model.h"
 #include "memattr_sweep.h"
 
@@ -104,6 +113,35 @@ void memattr_row_eval_upstream(struct memattr_row *row,
 	row_finish(row);
 }
 
+void memattr_case_row(const struct memattr_case *c,
+		      enum kvm_memattr_arch arch, struct memattr_row *row)
+{
+	bool arm64 = arch == KVM_MEMATTR_ARM64_S2;
+
+	*row = (struct memattr_row) {
+		.arch = arch,
+		.facts = arm64 ? c->arm64 : c->x86,
+		.guest = arm64 ? c->guest_arm64 : c->guest_x86,
+	};
+	if (c->has_bar && arm64) {
+		row->provider = MEMATTR_PROVIDER_VFIO;
+		row->bar = c->bar;
+	}
+}
+
+bool memattr_case_check(const struct memattr_case *c,
+			enum kvm_memattr_arch arch, struct memattr_row *row)
+{
+	const struct memattr_expect *e = &c->expect[arch];
+
+	memattr_case_row(c, arch, row);
+	memattr_row_eval(row);
+	if (row->d.refuse != e->refuse || row->d.reason != e->reason)
+		return false;
+	return e->refuse || (row->d.type == e->type && !row->enc_err &&
+			     !row->eff_err && row->eff.type == e->effective);
+}
+
 static int sweep_guests(struct memattr_row *row, memattr_row_fn fn, void *arg)
 {
 	const u8 *guests = row->arch == KVM_MEMATTR_ARM64_S2 ?
@@ -123,18 +161,45 @@ static int sweep_guests(struct memattr_row *row, memattr_row_fn fn, void *arg)
 	return 0;
 }
 
-/* Iterate @var over [0, @n) and stop the sweep on a non-zero return. */
-#define FOR_EACH(var, n)	for (var = 0; var < (n); var++)
+static int sweep_s2_vfio(struct memattr_row *row, union kvm_memattr_facts cpu,
+			 memattr_row_fn fn, void *arg)
+{
+	unsigned int i;
+	int r;
 
+	row->provider = MEMATTR_PROVIDER_VFIO;
+	for (i = 0; i < 2 * KVM_MEMATTR_TOL_NR * KVM_MEMATTR_OVR_NR * 2; i++) {
+		row->facts = cpu;
+		row->bar = (struct kvm_memattr_bar_facts) {
+			.prefetchable = i & 1,
+			.contained = (i >> 1) & 1,
+			.tolerance = (i >> 2) % KVM_MEMATTR_TOL_NR,
+			.override = (i >> 2) / KVM_MEMATTR_TOL_NR,
+			.fwb = cpu.fwb, .dic = cpu.dic,
+		};
+		r = sweep_guests(row, fn, arg);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * arm64: every CPU (FWB, DIC) and access (exec) for kernel RAM, for device
+ * memory of any other provider (host mapping, VM_ALLOW_ANY_UNCACHED), and
+ * for vfio-pci BARs (prefetchable, quirk, override, containment).
+ */
 static int sweep_s2(memattr_row_fn fn, void *arg)
 {
 	struct memattr_row row = { .arch = KVM_MEMATTR_ARM64_S2 };
-	unsigned int fwb, dic, exec, host, nc, pf, tol, ovr, cont;
+	unsigned int cpu_bits, dev_bits;
 	int r;
 
-	FOR_EACH(fwb, 2) FOR_EACH(dic, 2) FOR_EACH(exec, 2) {
+	for (cpu_bits = 0; cpu_bits < 8; cpu_bits++) {
 		union kvm_memattr_facts cpu = {
-			.fwb = fwb, .dic = dic, .exec = exec,
+			.fwb = cpu_bits & 1,
+			.dic = (cpu_bits >> 1) & 1,
+			.exec = (cpu_bits >> 2) & 1,
 		};
 
 		row.provider = MEMATTR_PROVIDER_KERNEL;
@@ -146,29 +211,19 @@ static int sweep_s2(memattr_row_fn fn, void *arg)
 			return r;
 
 		row.provider = MEMATTR_PROVIDER_OTHER;
-		FOR_EACH(host, 3) FOR_EACH(nc, 2) {
+		for (dev_bits = 0; dev_bits < 3 * 2; dev_bits++) {
 			row.facts = cpu;
 			row.facts.backing = KVM_MEMATTR_MMIO;
-			row.facts.host = host;
-			row.facts.nc_allowed = nc;
+			row.facts.host = dev_bits / 2;
+			row.facts.nc_allowed = dev_bits & 1;
 			r = sweep_guests(&row, fn, arg);
 			if (r)
 				return r;
 		}
 
-		row.provider = MEMATTR_PROVIDER_VFIO;
-		FOR_EACH(pf, 2) FOR_EACH(tol, KVM_MEMATTR_TOL_NR)
-		FOR_EACH(ovr, KVM_MEMATTR_OVR_NR) FOR_EACH(cont, 2) {
-			row.facts = cpu;
-			row.bar = (struct kvm_memattr_bar_facts) {
-				.prefetchable = pf, .tolerance = tol,
-				.override = ovr, .contained = cont,
-				.fwb = fwb, .dic = dic,
-			};
-			r = sweep_guests(&row, fn, arg);
-			if (r)
-				return r;
-		}
+		r = sweep_s2_vfio(&row, cpu, fn, arg);
+		if (r)
+			return r;
 	}
 	return 0;
 }
@@ -178,44 +233,52 @@ static const u8 x86_mtrr_types[] = {
 	KVM_MEMTYPE_WB,
 };
 
+/* x86 EPT: the six booleans of the EPT policy and every guest MTRR type. */
 static int sweep_ept(memattr_row_fn fn, void *arg)
 {
 	struct memattr_row row = { .arch = KVM_MEMATTR_X86_EPT };
-	unsigned int mmio, ss, igp, ncd, hon, cd, cdq, mtrr;
+	unsigned int bits, mtrr;
 	int r;
 
-	FOR_EACH(mmio, 2) FOR_EACH(ss, 2) FOR_EACH(igp, 2) FOR_EACH(ncd, 2)
-	FOR_EACH(hon, 2) FOR_EACH(cd, 2) FOR_EACH(cdq, 2)
-	FOR_EACH(mtrr, ARRAY_SIZE(x86_mtrr_types)) {
-		row.facts = (union kvm_memattr_facts) {
-			.backing = mmio, .self_snoop = ss,
-			.ignore_guest_pat = igp, .nc_dma = ncd,
-			.honor_guest_mtrr = hon, .cr0_cd = cd,
-			.cd_nw_cleared = cdq,
-			.guest_mtrr = x86_mtrr_types[mtrr],
-		};
-		r = sweep_guests(&row, fn, arg);
-		if (r)
-			return r;
+	for (bits = 0; bits < 128; bits++) {
+		for (mtrr = 0; mtrr < ARRAY_SIZE(x86_mtrr_types); mtrr++) {
+			row.facts = (union kvm_memattr_facts) {
+				.backing = bits & 1,
+				.self_snoop = (bits >> 1) & 1,
+				.ignore_guest_pat = (bits >> 2) & 1,
+				.nc_dma = (bits >> 3) & 1,
+				.honor_guest_mtrr = (bits >> 4) & 1,
+				.cr0_cd = (bits >> 5) & 1,
+				.cd_nw_cleared = (bits >> 6) & 1,
+				.guest_mtrr = x86_mtrr_types[mtrr],
+			};
+			r = sweep_guests(&row, fn, arg);
+			if (r)
+				return r;
+		}
 	}
 	return 0;
 }
 
+/* x86 NPT: MMIO or RAM, every host MTRR type, the guest's CR0.CD. */
 static int sweep_npt(memattr_row_fn fn, void *arg)
 {
 	struct memattr_row row = { .arch = KVM_MEMATTR_X86_NPT };
-	unsigned int mmio, mtrr, cd, cdq;
+	unsigned int bits, mtrr;
 	int r;
 
-	FOR_EACH(mmio, 2) FOR_EACH(mtrr, ARRAY_SIZE(x86_mtrr_types))
-	FOR_EACH(cd, 2) FOR_EACH(cdq, 2) {
-		row.facts = (union kvm_memattr_facts) {
-			.backing = mmio, .cr0_cd = cd, .cd_nw_cleared = cdq,
-			.host_mtrr = x86_mtrr_types[mtrr],
-		};
-		r = sweep_guests(&row, fn, arg);
-		if (r)
-			return r;
+	for (bits = 0; bits < 8; bits++) {
+		for (mtrr = 0; mtrr < ARRAY_SIZE(x86_mtrr_types); mtrr++) {
+			row.facts = (union kvm_memattr_facts) {
+				.backing = bits & 1,
+				.cr0_cd = (bits >> 1) & 1,
+				.cd_nw_cleared = (bits >> 2) & 1,
+				.host_mtrr = x86_mtrr_types[mtrr],
+			};
+			r = sweep_guests(&row, fn, arg);
+			if (r)
+				return r;
+		}
 	}
 	return 0;
 }
@@ -361,7 +424,6 @@ static const char *check_preserves_6_12(const struct memattr_row *r)
 
 const char *memattr_check_safety(const struct memattr_row *r)
 {
-
 	if (r->d.refuse) {
 		if (r->d.type != KVM_MEMTYPE_NR)
 			return "refusal-carries-no-type";

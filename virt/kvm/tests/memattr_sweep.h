@@ -46,6 +46,48 @@ struct memattr_row {
 	struct memattr_effective eff;
 };
 
+/**
+ * struct memattr_expect - What one format must decide for a scenario.
+ * @type: installed &enum kvm_memtype (ignored when @refuse is set).
+ * @reason: &enum kvm_memattr_reason of the mapping decision, or of the BAR
+ *	classification when that refuses.
+ * @refuse: 0 or the positive errno.
+ * @effective: effective type of the scenario's guest request.
+ */
+struct memattr_expect {
+	u8 type;
+	u8 reason;
+	u8 refuse;
+	u8 effective;
+};
+
+/**
+ * struct memattr_case - A scenario, on arm64 and on x86.
+ * @name: short identifier.
+ * @what: one line for humans.
+ * @arches: BIT() of each &enum kvm_memattr_arch the scenario applies to.
+ * @has_bar: @bar is classified first and its class sets the device facts,
+ *	as vfio-pci's VMA carries them to KVM.
+ * @bar: BAR facts (@bar.arch is set per format when classifying).
+ * @arm64: arm64 facts.
+ * @x86: x86 facts, shared by EPT and NPT.
+ * @guest_arm64: the guest's stage-1 type.
+ * @guest_x86: the guest's PAT type.
+ * @expect: per &enum kvm_memattr_arch.
+ */
+struct memattr_case {
+	const char *name;
+	const char *what;
+	u8 arches;
+	bool has_bar;
+	struct kvm_memattr_bar_facts bar;
+	union kvm_memattr_facts arm64;
+	union kvm_memattr_facts x86;
+	u8 guest_arm64;
+	u8 guest_x86;
+	struct memattr_expect expect[KVM_MEMATTR_NR_ARCH];
+};
+
 const struct kvm_memattr_ops *memattr_ops(enum kvm_memattr_arch arch);
 
 /* Evaluate one row: classification (if any), policy, encoding, model. */
@@ -85,6 +127,21 @@ const char *memattr_check_safety(const struct memattr_row *row);
  * Return: NULL, or the name of the first invariant the row violates.
  */
 const char *memattr_check_row(const struct memattr_row *row);
+
+/* Build the row @c presents to @arch, not yet evaluated. */
+void memattr_case_row(const struct memattr_case *c,
+		      enum kvm_memattr_arch arch, struct memattr_row *row);
+
+/**
+ * memattr_case_check() - Evaluate a scenario and compare with its expectation.
+ * @c: the scenario.
+ * @arch: &enum kvm_memattr_arch, one of @c->arches.
+ * @row: filled with the evaluated row, for reports.
+ *
+ * Return: true if the policy decided what @c expects.
+ */
+bool memattr_case_check(const struct memattr_case *c,
+			enum kvm_memattr_arch arch, struct memattr_row *row);
 
 /* Format @row on one line, for failure reports. */
 int memattr_row_format(char *buf, int len, const struct memattr_row *row);

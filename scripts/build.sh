@@ -1,0 +1,220 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Builds, each incremental (ccache, make's own dependency tracking):
+#
+#   build.sh arm64      out/build-arm64: Image and in-tree modules
+#   build.sh x86_64     out/build-x86_64: arch/x86/kvm, virt, drivers/vfio
+#   build.sh hygiene    W=1 and sparse over every directory the series
+#                       touches, arm64 and x86_64; diagnostics in the
+#                       series' own files are printed and fail the step
+#   build.sh modules    the out-of-tree module(s) of the top-level Kbuild
+#   build.sh guest      /init, KVM selftests, demo, initramfs
+#   build.sh series     out/series: git format-patch of the series
+#
+# MEMATTR_DEBUG=lockdep selects a PROVE_LOCKING/DEBUG_ATOMIC_SLEEP kernel
+# in out/build-arm64-lockdep.
+. "$(dirname "$0")/lib.sh"
+
+if [ "${MEMATTR_DEBUG:-}" = lockdep ]; then
+	ARM64_BUILD=$OUT/build-arm64-lockdep
+	ARM64_FRAGMENTS=("$TOP/scripts/configs/arm64.config"
+			 "$TOP/scripts/configs/arm64-lockdep.config")
+else
+	ARM64_BUILD=$OUT/build-arm64
+	ARM64_FRAGMENTS=("$TOP/scripts/configs/arm64.config")
+fi
+ARM64_MAKE=(make -C "$TREE" O="$ARM64_BUILD" ARCH=arm64
+	    CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc"
+	    -j"$JOBS")
+KSFT=$OUT/kselftest-arm64
+GUEST=$OUT/guest
+
+# configure BUILD BASE-TARGET FRAGMENT... -- MAKE-ARGS...: (re)write
+# BUILD/.config from BASE-TARGET plus the fragments, only if the result
+# differs, and check that every line of every fragment made it.
+configure() {
+	local build=$1 base=$2 fragments=() args line f
+	shift 2
+	while [ "$1" != -- ]; do fragments+=("$1"); shift; done
+	shift
+	args=("$@")
+	mkdir -p "$build" "$build.cfg"
+	make -s -C "$TREE" O="$build.cfg" "${args[@]}" "$base" > /dev/null
+	"$TREE/scripts/kconfig/merge_config.sh" -m -O "$build.cfg" \
+		"$build.cfg/.config" "${fragments[@]}" > /dev/null
+	make -s -C "$TREE" O="$build.cfg" "${args[@]}" olddefconfig > /dev/null
+	for f in "${fragments[@]}"; do
+		while read -r line; do
+			case "$line" in
+			CONFIG_*=*)
+				grep -qxF "$line" "$build.cfg/.config" ||
+					die "$(basename "$f"): '$line' is not in the resulting .config (a missing dependency?)"
+				;;
+			esac
+		done < "$f"
+	done
+	cmp -s "$build.cfg/.config" "$build/.config" ||
+		cp "$build.cfg/.config" "$build/.config"
+}
+
+ARM64_ARGS=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+X86_ARGS=(ARCH=x86_64)
+
+build_arm64() {
+	configure "$ARM64_BUILD" allnoconfig "${ARM64_FRAGMENTS[@]}" -- "${ARM64_ARGS[@]}"
+	"${ARM64_MAKE[@]}" Image modules
+	"${ARM64_MAKE[@]}" headers > /dev/null
+}
+
+build_x86_64() {
+	configure "$OUT/build-x86_64" tinyconfig "$TOP/scripts/configs/x86_64.config" -- "${X86_ARGS[@]}"
+	"${X86_MAKE[@]}" prepare
+	"${X86_MAKE[@]}" arch/x86/kvm/ virt/ drivers/vfio/
+}
+
+# The directories holding files the series adds or changes, per arch.
+series_dirs() {
+	series_files | grep -E "$1" | sed -E 's|/[^/]*$|/|' | sort -u
+}
+
+hygiene_build() {
+	local label=$1 log=$2
+	shift 2
+	set +e
+	"$@" > "$log" 2>&1
+	local rc=$?
+	set -e
+	[ $rc -eq 0 ] || { tail -20 "$log"; die "$label: build failed"; }
+}
+
+build_hygiene() {
+	local arm64_dirs x86_dirs out=$LOGS/hygiene
+	mkdir -p "$out"
+	arm64_dirs=$(series_dirs '^(arch/arm64|drivers/vfio|virt)/' | grep -v '^virt/' || true)
+	x86_dirs=$(series_dirs '^(arch/x86|drivers/vfio|virt)/' | grep -v '^arch/arm64' |
+		   sed 's|^virt/kvm/.*|arch/x86/kvm/|' | sort -u || true)
+	# arm64 builds virt/kvm as part of arch/arm64/kvm.
+	series_files | grep -q '^virt/kvm/' && arm64_dirs=$(printf '%s\narch/arm64/kvm/\n' "$arm64_dirs" | sort -u)
+
+	configure "$OUT/build-arm64-w1" allnoconfig "$TOP/scripts/configs/arm64.config" -- "${ARM64_ARGS[@]}"
+	hygiene_build "arm64 W=1 C=2" "$out/arm64.log" \
+		make -C "$TREE" O="$OUT/build-arm64-w1" ARCH=arm64 \
+		CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc" \
+		-j"$JOBS" W=1 C=2 $arm64_dirs
+	configure "$OUT/build-x86_64" tinyconfig "$TOP/scripts/configs/x86_64.config" -- "${X86_ARGS[@]}"
+	"${X86_MAKE[@]}" prepare > /dev/null
+	hygiene_build "x86_64 W=1 C=2" "$out/x86_64.log" \
+		"${X86_MAKE[@]}" W=1 C=2 $x86_dirs
+	series_files > "$out/files.txt"
+	python3 "$TOP/scripts/diagnostics.py" "$TOP/scripts/known-warnings" \
+		"$out/files.txt" "$TREE" "$out/arm64.log" "$out/x86_64.log" \
+		> "$out/diagnostics.txt"
+	if [ -s "$out/diagnostics.txt" ]; then
+		cat "$out/diagnostics.txt"
+		die "W=1/sparse diagnostics in the series' files"
+	fi
+}
+
+build_modules() {
+	local src=$OUT/extmod
+	mkdir -p "$src"
+	# Kbuild of 6.12 writes objects next to the sources: build a copy.
+	rsync -a --delete --exclude='/out/' --exclude='/.git/' \
+		--include='*/' --include='Kbuild' --include='*.[ch]' \
+		--exclude='*' "$TOP/" "$src/"
+	"${ARM64_MAKE[@]}" M="$src" W=1 modules
+}
+
+# Compile a program against the KVM selftest library, as its Makefile does.
+ksft_cc() {
+	local k=$TREE/tools/testing/selftests/kvm
+	aarch64-linux-gnu-gcc -D_GNU_SOURCE= -Wall -Werror -O2 -g -std=gnu99 \
+		-static -fno-stack-protector -fno-PIE -fno-strict-aliasing \
+		-I"$TREE/tools/include" -I"$TREE/tools/arch/arm64/include" \
+		-I"$TREE/tools/arch/arm64/include/generated" \
+		-isystem "$ARM64_BUILD/usr/include" \
+		-I"$k/include" -I"$k/include/aarch64" -I"$k" -I"$k/.." "$@" \
+		$(find "$KSFT/lib" -name '*.o' | sort) -pthread -ldl
+}
+
+# The programs of a test list, as "name path-in-build".
+list_programs() {
+	awk '!/^#/ && NF >= 3 { print $3 }' "$1" | sed 's|^/tests/||' | sort -u
+}
+
+program_path() {
+	local p
+	for p in "$KSFT/$1" "$KSFT/aarch64/$1" "$GUEST/$1"; do
+		[ -x "$p" ] && { echo "$p"; return; }
+	done
+	die "test program $1 was not built"
+}
+
+build_guest() {
+	local k=$TREE/tools/testing/selftests/kvm targets=() p list
+	mkdir -p "$GUEST" "$KSFT"
+	aarch64-linux-gnu-gcc -static -O2 -Wall -Werror -o "$GUEST/init" \
+		"$TOP/scripts/guest/init.c"
+
+	for list in "$TOP"/scripts/guest/*.list; do
+		for p in $(list_programs "$list"); do
+			[ -f "$TOP/scripts/guest/$p.c" ] && continue
+			if [ -f "$k/aarch64/$p.c" ]; then
+				targets+=("$KSFT/aarch64/$p")
+			else
+				targets+=("$KSFT/$p")
+			fi
+		done
+	done
+	make -C "$k" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+		OUTPUT="$KSFT" KHDR_INCLUDES="-isystem $ARM64_BUILD/usr/include" \
+		EXTRA_CFLAGS=-static -j"$JOBS" $(printf '%s\n' "${targets[@]}" | sort -u)
+	for p in "$TOP"/scripts/guest/memattr_*.c; do
+		[ -f "$p" ] || continue
+		ksft_cc -o "$GUEST/$(basename "$p" .c)" "$p"
+	done
+
+	for list in "$TOP"/scripts/guest/*.list; do
+		local mode cpio=$GUEST/$(basename "$list" .list).cpio
+		mode=$(basename "$list" .list)
+		{
+			echo "dir /dev 0755 0 0"
+			echo "nod /dev/console 0600 0 0 c 5 1"
+			echo "dir /proc 0755 0 0"
+			echo "dir /sys 0755 0 0"
+			echo "dir /tmp 1777 0 0"
+			echo "dir /etc 0755 0 0"
+			echo "dir /etc/memattr 0755 0 0"
+			echo "dir /tests 0755 0 0"
+			echo "file /init $GUEST/init 0755 0 0"
+			echo "file /etc/memattr/$mode.list $list 0644 0 0"
+			for p in $(list_programs "$list"); do
+				echo "file /tests/$p $(program_path "$p") 0755 0 0"
+			done
+			for p in $(find "$OUT/extmod" -name '*.ko' 2>/dev/null); do
+				echo "file /tests/$(basename "$p") $p 0644 0 0"
+			done
+		} > "$cpio.list"
+		"$ARM64_BUILD/usr/gen_init_cpio" "$cpio.list" | gzip -1 > "$cpio.gz.new"
+		mv "$cpio.gz.new" "$cpio.gz"
+	done
+}
+
+build_series() {
+	local dir=$OUT/series
+	rm -rf "$dir"
+	git -C "$TREE" format-patch -q --cover-letter --base=base -o "$dir" base..HEAD
+	python3 "$TOP/scripts/cover-letter.py" "$dir"/0000-cover-letter.patch \
+		"$TOP/patches/cover-letter"
+}
+
+case "${1:-}" in
+arm64)		build_arm64 ;;
+x86_64)		build_x86_64 ;;
+hygiene)	build_hygiene ;;
+modules)	build_modules ;;
+guest)		build_guest ;;
+series)		build_series ;;
+*)		die "usage: build.sh arm64|x86_64|hygiene|modules|guest|series" ;;
+esac

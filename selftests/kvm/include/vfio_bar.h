@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Helpers for tests that map a vfio-pci device's BARs into a guest and
+ * read back what KVM installed at stage 2.
+ */
+#ifndef SELFTEST_KVM_VFIO_BAR_H
+#define SELFTEST_KVM_VFIO_BAR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kvm_util.h"
+
+#define VFIO_BAR_MAX	6
+
+struct vfio_bar {
+	uint64_t size;		/* 0: no memory BAR */
+	uint64_t offset;	/* mmap offset of the region */
+	uint64_t phys;		/* host physical address (sysfs resource) */
+	bool prefetchable;
+	bool mem64;
+	bool mmap;		/* the region can be mmap()ed */
+};
+
+struct vfio_bar_dev {
+	char bdf[16];
+	uint16_t vendor, device;
+	int container, group, fd;
+	struct vfio_bar bar[VFIO_BAR_MAX];
+};
+
+/*
+ * Find a device bound to vfio-pci whose BAR @index is @size bytes (any size
+ * if 0); returns false if there is none.
+ */
+bool vfio_bar_find(uint16_t vendor, uint16_t device, int index,
+		   uint64_t size, char *bdf, size_t len);
+
+/* Open @bdf through a type1 container; asserts on failure. */
+void vfio_bar_open(struct vfio_bar_dev *dev, const char *bdf);
+void vfio_bar_close(struct vfio_bar_dev *dev);
+
+/*
+ * mmap() BAR @index at an address aligned to @align (a power of two), so
+ * that block mappings are possible at stage 2. Returns the address.
+ */
+void *vfio_bar_mmap(struct vfio_bar_dev *dev, int index, uint64_t align);
+
+/* Write @val to the BAR's sysfs attribute @attr of the memattr group. */
+int vfio_bar_sysfs_write(const char *bdf, int index, const char *attr,
+			 const char *val);
+int vfio_bar_sysfs_read(const char *bdf, int index, const char *attr,
+			char *buf, size_t len);
+
+/* One line of the VM's stage2_page_tables debugfs file. */
+struct s2_range {
+	uint64_t start, end;	/* guest physical, end exclusive */
+	int level;
+	bool valid, read, write, exec, block;
+	char memtype[24];	/* "Normal-WB", "Device-nGnRE", ... or "" */
+};
+
+/*
+ * Read the stage-2 mapping that covers @gpa. Returns 0, or -ENOENT if the
+ * debugfs file is missing, -ERANGE if no line covers @gpa.
+ */
+int s2_lookup(struct kvm_vm *vm, uint64_t gpa, struct s2_range *r);
+
+/* Size of a stage-2 leaf at @level with 4K pages. */
+uint64_t s2_level_size(int level);
+
+/* debugfs directory of @vm: /sys/kernel/debug/kvm/<pid>-<fd> */
+void vm_debugfs_path(struct kvm_vm *vm, const char *file, char *buf,
+		     size_t len);
+
+#endif /* SELFTEST_KVM_VFIO_BAR_H */
