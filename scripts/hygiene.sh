@@ -7,7 +7,8 @@
 #                           those listed with a reason in
 #                           scripts/checkpatch-exceptions
 #   hygiene.sh kernel-doc   scripts/kernel-doc -none -Wall on every header
-#                           the series adds: no output
+#                           the series adds (no output) or changes (no
+#                           warning the unpatched header does not have)
 . "$(dirname "$0")/lib.sh"
 
 checkpatch() {
@@ -33,18 +34,28 @@ checkpatch() {
 	done
 }
 
+# kernel-doc warnings of @1 at revision @2, without line numbers.
+kerneldoc_at() {
+	git -C "$TREE" show "$2:$1" > "$OUT/kernel-doc.h" 2>/dev/null || return 0
+	(cd "$TREE" && ./scripts/kernel-doc -none -Wall "$OUT/kernel-doc.h" 2>&1) |
+		sed -E 's/^[^:]*:[0-9]+: //' | sort -u
+}
+
+# Headers the series adds must be clean; headers it changes must not get
+# warnings their unpatched version does not have.
 kerneldoc() {
-	local h out
+	local h new
 	for h in $(series_files | grep '\.h$'); do
 		grep -q '^/\*\*' "$TREE/$h" || continue
-		out=$(cd "$TREE" && ./scripts/kernel-doc -none -Wall "$h" 2>&1)
-		if [ -z "$out" ]; then
+		new=$(comm -13 <(kerneldoc_at "$h" base) <(kerneldoc_at "$h" HEAD))
+		if [ -z "$new" ]; then
 			result PASS kernel-doc "$h"
 		else
-			result FAIL kernel-doc "$h" "$(head -1 <<< "$out")"
-			printf '%s\n' "$out" >> "$LOGS/kernel-doc.log"
+			result FAIL kernel-doc "$h" "$(head -1 <<< "$new")"
+			printf '%s: %s\n' "$h" "$new" >> "$LOGS/kernel-doc.log"
 		fi
 	done
+	rm -f "$OUT/kernel-doc.h"
 }
 
 case "${1:-}" in

@@ -455,6 +455,17 @@ const char *kvm_memattr_override_name(u8 override);
  */
 int kvm_memattr_parse_override(const char *buf);
 
+#ifdef __KERNEL__
+#if IS_ENABLED(CONFIG_KVM) && defined(CONFIG_ARM64)
+union kvm_memattr_facts kvm_memattr_host_facts(void);
+#else
+static inline union kvm_memattr_facts kvm_memattr_host_facts(void)
+{
+	return (union kvm_memattr_facts) { .word = 0 };
+}
+#endif
+#endif
+
 /* The backends; the kernel builds only its own architecture's. */
 extern const struct kvm_memattr_ops kvm_memattr_s2_ops;
 extern const struct kvm_memattr_ops kvm_memattr_ept_ops;

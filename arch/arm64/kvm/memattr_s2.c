@@ -7,6 +7,7 @@
  * Pure code, also built into the userspace tests and tools/memattr.
  */
 #include <linux/errno.h>
+#include <linux/export.h>
 #include <linux/kvm_memattr.h>
 
 /*
@@ -167,3 +168,4 @@ const struct kvm_memattr_ops kvm_memattr_s2_ops = {
 	.encode	= s2_encode,
 	.decode	= s2_decode,
 };
+EXPORT_SYMBOL_GPL(kvm_memattr_s2_ops);

@@ -7,6 +7,7 @@
  * Pure code, also built into the userspace tests and tools/memattr.
  */
 #include <linux/errno.h>
+#include <linux/export.h>
 #include <linux/kvm_memattr.h>
 
 #include "memattr.h"
@@ -82,3 +83,4 @@ const struct kvm_memattr_ops kvm_memattr_ept_ops = {
 	.encode	= kvm_memattr_ept_encode,
 	.decode	= ept_decode,
 };
+EXPORT_SYMBOL_GPL(kvm_memattr_ept_ops);

@@ -8,6 +8,7 @@
  * Pure code, also built into the userspace tests and tools/memattr.
  */
 #include <linux/errno.h>
+#include <linux/export.h>
 #include <linux/kvm_memattr.h>
 
 #include "memattr.h"
@@ -62,3 +63,4 @@ const struct kvm_memattr_ops kvm_memattr_npt_ops = {
 	.encode	= kvm_memattr_npt_encode,
 	.decode	= npt_decode,
 };
+EXPORT_SYMBOL_GPL(kvm_memattr_npt_ops);
