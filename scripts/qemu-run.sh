@@ -10,6 +10,8 @@
 #   bochs-display   BAR0 prefetchable VRAM, BAR2 non-prefetchable registers
 # CPU is "max" (FEAT_S2FWB) or "neoverse-n1" (VHE, no FEAT_S2FWB). MODE
 # picks the initramfs (out/guest/MODE.cpio.gz) and /init's program list.
+# The kernel gets 1792 MiB of the 2 GiB: the rest is memory it does not
+# manage, which memattr_testmem.ko maps as device memory for the tests.
 # The console goes to LOG; the exit status is QEMU's, 124 on timeout.
 . "$(dirname "$0")/lib.sh"
 
@@ -28,7 +30,7 @@ exec timeout --foreground -k 10 "$timeout" qemu-system-aarch64 \
 	-nographic -no-reboot -nodefaults -serial stdio \
 	-kernel "$build/arch/arm64/boot/Image" \
 	-initrd "$OUT/guest/$mode.cpio.gz" \
-	-append "console=ttyAMA0 panic=-1 memattr.mode=$mode" \
+	-append "console=ttyAMA0 panic=-1 mem=1792M memattr.mode=$mode" \
 	-object memory-backend-ram,id=shm64,size=64M \
 	-device ivshmem-plain,memdev=shm64 \
 	-object memory-backend-ram,id=shm1g,size=1G \

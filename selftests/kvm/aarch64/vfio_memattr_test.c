@@ -1,23 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vfio_memattr_test - map each BAR of emulated vfio-pci devices into a
- * guest and check what KVM installed at stage 2 and what the guest sees.
+ * vfio_memattr_test - pass the BARs of emulated vfio-pci devices through to
+ * a guest and check what KVM installed at stage 2, what the guest sees, and
+ * how vfio-pci classifies and lets administrators override each BAR.
  *
- * Devices (QEMU): ivshmem-plain (BAR2: 64-bit prefetchable, RAM-backed),
- * edu (BAR0: non-prefetchable registers), bochs-display (BAR0: prefetchable
- * VRAM, BAR2: non-prefetchable registers), all bound to vfio-pci.
+ * Devices (QEMU): ivshmem-plain with 64 MiB and with 1 GiB (BAR2: 64-bit
+ * prefetchable, RAM-backed), edu (BAR0: non-prefetchable registers),
+ * bochs-display (BAR0: prefetchable VRAM, BAR2: registers), all bound to
+ * vfio-pci.
  *
  * QEMU does not model memory types, so the memory type is read from the
- * kernel (the stage2_page_tables and memattr debugfs files), never
- * inferred from the guest's accesses.
+ * kernel (stage2_page_tables, memattr, the kvm_memattr_map tracepoint),
+ * never inferred from the guest's accesses.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
+#include <linux/pci_regs.h>
 #include <linux/sizes.h>
+#include <linux/vfio.h>
 
 #include "kselftest_harness.h"
 #include "kvm_util.h"
@@ -35,45 +43,147 @@
 #define EDU_ID_VALUE	0x010000ed
 #define BOCHS_DISPI	0x500	/* VBE index register array, 16-bit */
 
+#define PATTERN_HOST	0x1122334455667788ULL
+#define PATTERN_GUEST	0xfeedfacecafef00dULL
+
 enum bar_kind {
 	BAR_MEMORY,		/* plain memory: any access, round trip */
 	BAR_EDU_REGS,		/* edu: 32-bit registers below 0x80 */
 	BAR_BOCHS_REGS,		/* bochs-display: 16-bit VBE registers */
 };
 
-#define PATTERN_HOST	0x1122334455667788ULL
-#define PATTERN_GUEST	0xfeedfacecafef00dULL
+enum guest_op {
+	OP_ACCESS,		/* the kind's read and write round trip */
+	OP_TOUCH_ALL,		/* read every page, twice */
+	OP_EXEC,		/* branch into the BAR */
+};
 
-static void guest_access(uint64_t gva, uint64_t kind)
+static volatile bool guest_saw_iabt;
+
+static void guest_iabt_handler(struct ex_regs *regs)
+{
+	guest_saw_iabt = true;
+	/* Return from the branch into the BAR. */
+	regs->pc = regs->regs[30];
+}
+
+static void guest_code(uint64_t gva, uint64_t size, uint64_t kind, uint64_t op)
 {
 	uint64_t *mem = (uint64_t *)gva;
 	uint32_t *regs32 = (uint32_t *)gva;
 	uint16_t *regs16 = (uint16_t *)gva;
+	uint64_t off, sum = 0;
+	int pass;
 
-	switch (kind) {
-	case BAR_MEMORY:
-		GUEST_SYNC1(READ_ONCE(mem[0]));
-		WRITE_ONCE(mem[1], PATTERN_GUEST);
-		GUEST_SYNC1(READ_ONCE(mem[1]));
+	switch (op) {
+	case OP_TOUCH_ALL:
+		for (pass = 0; pass < 2; pass++) {
+			for (off = 0; off < size; off += 4096)
+				sum += READ_ONCE(*(uint32_t *)(gva + off));
+			GUEST_SYNC1(sum);
+		}
 		break;
-	case BAR_EDU_REGS:
-		GUEST_SYNC1(READ_ONCE(regs32[EDU_ID / 4]));
-		WRITE_ONCE(regs32[EDU_LIVENESS / 4], 0x12345678);
-		GUEST_SYNC1(READ_ONCE(regs32[EDU_LIVENESS / 4]));
+	case OP_EXEC:
+		((void (*)(void))gva)();
+		GUEST_SYNC1(guest_saw_iabt);
 		break;
-	case BAR_BOCHS_REGS:
-		GUEST_SYNC1(READ_ONCE(regs16[BOCHS_DISPI / 2]));
+	case OP_ACCESS:
+		switch (kind) {
+		case BAR_MEMORY:
+			GUEST_SYNC1(READ_ONCE(mem[0]));
+			WRITE_ONCE(mem[1], PATTERN_GUEST);
+			GUEST_SYNC1(READ_ONCE(mem[1]));
+			break;
+		case BAR_EDU_REGS:
+			GUEST_SYNC1(READ_ONCE(regs32[EDU_ID / 4]));
+			WRITE_ONCE(regs32[EDU_LIVENESS / 4], 0x12345678);
+			GUEST_SYNC1(READ_ONCE(regs32[EDU_LIVENESS / 4]));
+			break;
+		case BAR_BOCHS_REGS:
+			GUEST_SYNC1(READ_ONCE(regs16[BOCHS_DISPI / 2]));
+			break;
+		}
 		break;
 	}
 	GUEST_DONE();
 }
 
-FIXTURE(bar) {
-	struct vfio_bar_dev dev;
+/* A VM with one vCPU and BAR @index of @dev at BAR_GPA. */
+struct bar_vm {
 	struct kvm_vm *vm;
-	struct kvm_vcpu *vcpu;
+	struct kvm_vcpu *vcpu[2];
 	void *hva;
 	uint64_t size;
+};
+
+static void bar_vm_create(struct bar_vm *b, struct vfio_bar_dev *dev, int index,
+			  int nr_vcpus, enum bar_kind kind, enum guest_op op)
+{
+	int i;
+
+	b->size = dev->bar[index].size;
+	TEST_ASSERT(b->size, "BAR%d of %s is not a memory BAR", index, dev->bdf);
+	b->hva = vfio_bar_mmap(dev, index, b->size < SZ_1G ? b->size : SZ_1G);
+
+	/* Room for the guest page tables that map the whole BAR. */
+	b->vm = __vm_create_with_vcpus(VM_SHAPE_DEFAULT, nr_vcpus,
+				       b->size / getpagesize(), guest_code,
+				       b->vcpu);
+	vm_set_user_memory_region(b->vm, BAR_SLOT, 0, BAR_GPA, b->size, b->hva);
+	virt_map(b->vm, BAR_GPA, BAR_GPA, b->size / b->vm->page_size);
+	vm_init_descriptor_tables(b->vm);
+	vm_install_sync_handler(b->vm, VECTOR_SYNC_CURRENT, ESR_EC_IABT,
+				guest_iabt_handler);
+	for (i = 0; i < nr_vcpus; i++) {
+		vcpu_init_descriptor_tables(b->vcpu[i]);
+		vcpu_args_set(b->vcpu[i], 4, BAR_GPA, b->size, (uint64_t)kind,
+			      (uint64_t)op);
+	}
+}
+
+static void bar_vm_destroy(struct bar_vm *b)
+{
+	if (b->vm)
+		kvm_vm_free(b->vm);
+	if (b->hva)
+		munmap(b->hva, b->size);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Run to the next ucall: the first argument of a SYNC, or UCALL_DONE. */
+static int run_to_ucall(struct kvm_vcpu *vcpu, uint64_t *val)
+{
+	struct ucall uc;
+	int cmd;
+
+	vcpu_run(vcpu);
+	cmd = get_ucall(vcpu, &uc);
+	if (cmd == UCALL_ABORT)
+		REPORT_GUEST_ASSERT(uc);
+	TEST_ASSERT(cmd == UCALL_SYNC || cmd == UCALL_DONE,
+		    "unexpected exit %s",
+		    exit_reason_str(vcpu->run->exit_reason));
+	if (val)
+		*val = uc.args[0];
+	return cmd;
+}
+
+static void run_to_done(struct kvm_vcpu *vcpu)
+{
+	while (run_to_ucall(vcpu, NULL) != UCALL_DONE)
+		;
+}
+
+static bool cacheable_pfnmap_supported(struct kvm_vm *vm)
+{
+	return vm_check_cap(vm, KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED) > 0;
+}
+
+/* ---- every BAR --------------------------------------------------------- */
+
+FIXTURE(bar) {
+	struct vfio_bar_dev dev;
+	struct bar_vm b;
 };
 
 FIXTURE_VARIANT(bar) {
@@ -82,33 +192,48 @@ FIXTURE_VARIANT(bar) {
 	int index;
 	uint64_t size;		/* picks one of several same devices */
 	enum bar_kind kind;
+	const char *class;	/* vfio-pci's class and reason */
+	const char *class_reason;
+	const char *memtype;	/* stage-2 type */
+	const char *largest;	/* largest stage-2 leaf */
+	long faults;		/* mappings to touch every page */
 };
 
 FIXTURE_VARIANT_ADD(bar, ivshmem64m_bar2) {
 	.device_name = "ivshmem-plain (64 MiB)",
 	.vendor = 0x1af4, .device = 0x1110, .index = 2, .size = SZ_64M,
 	.kind = BAR_MEMORY,
+	.class = "normal-nc", .class_reason = "prefetchable",
+	.memtype = "Normal-NC", .largest = "2M", .faults = 32,
 };
 
 FIXTURE_VARIANT_ADD(bar, ivshmem1g_bar2) {
 	.device_name = "ivshmem-plain (1 GiB)",
 	.vendor = 0x1af4, .device = 0x1110, .index = 2, .size = SZ_1G,
 	.kind = BAR_MEMORY,
+	.class = "normal-nc", .class_reason = "prefetchable",
+	.memtype = "Normal-NC", .largest = "1G", .faults = 1,
 };
 
 FIXTURE_VARIANT_ADD(bar, edu_bar0) {
 	.device_name = "edu",
 	.vendor = 0x1234, .device = 0x11e8, .index = 0, .kind = BAR_EDU_REGS,
+	.class = "device", .class_reason = "not-prefetchable",
+	.memtype = "Device-nGnRE", .largest = "4K", .faults = 256,
 };
 
 FIXTURE_VARIANT_ADD(bar, bochs_bar0) {
 	.device_name = "bochs-display",
 	.vendor = 0x1234, .device = 0x1111, .index = 0, .kind = BAR_MEMORY,
+	.class = "normal-nc", .class_reason = "prefetchable",
+	.memtype = "Normal-NC", .largest = "2M", .faults = 8,
 };
 
 FIXTURE_VARIANT_ADD(bar, bochs_bar2) {
 	.device_name = "bochs-display",
 	.vendor = 0x1234, .device = 0x1111, .index = 2, .kind = BAR_BOCHS_REGS,
+	.class = "device", .class_reason = "not-prefetchable",
+	.memtype = "Device-nGnRE", .largest = "4K", .faults = 1,
 };
 
 FIXTURE_SETUP(bar)
@@ -118,86 +243,524 @@ FIXTURE_SETUP(bar)
 	if (!vfio_bar_find(variant->vendor, variant->device, variant->index,
 			   variant->size, bdf, sizeof(bdf)))
 		SKIP(return, "no %s bound to vfio-pci", variant->device_name);
-
 	vfio_bar_open(&self->dev, bdf);
-	self->size = self->dev.bar[variant->index].size;
-	ASSERT_NE(self->size, 0);
-	self->hva = vfio_bar_mmap(&self->dev, variant->index,
-				  self->size < SZ_1G ? self->size : SZ_1G);
-
-	/* Room for the guest page tables that map the whole BAR. */
-	self->vm = __vm_create_with_one_vcpu(&self->vcpu,
-					     self->size / getpagesize(),
-					     guest_access);
-	vm_set_user_memory_region(self->vm, BAR_SLOT, 0, BAR_GPA, self->size,
-				  self->hva);
-	virt_map(self->vm, BAR_GPA, BAR_GPA, self->size / self->vm->page_size);
-	vcpu_args_set(self->vcpu, 2, BAR_GPA, (uint64_t)variant->kind);
 }
 
 FIXTURE_TEARDOWN(bar)
 {
-	if (self->vm)
-		kvm_vm_free(self->vm);
-	if (self->hva)
-		munmap(self->hva, self->size);
+	bar_vm_destroy(&self->b);
 	vfio_bar_close(&self->dev);
-}
-
-/* Run the vCPU to its next ucall; returns the first argument of a SYNC. */
-static uint64_t run_to_sync(struct __test_metadata *_metadata,
-			    struct kvm_vcpu *vcpu, bool *done)
-{
-	struct ucall uc;
-
-	vcpu_run(vcpu);
-	switch (get_ucall(vcpu, &uc)) {
-	case UCALL_SYNC:
-		*done = false;
-		return uc.args[0];
-	case UCALL_DONE:
-		*done = true;
-		return 0;
-	case UCALL_ABORT:
-		REPORT_GUEST_ASSERT(uc);
-		break;
-	default:
-		TH_LOG("unexpected exit %s", exit_reason_str(vcpu->run->exit_reason));
-		ASSERT_TRUE(false);
-	}
-	return 0;
 }
 
 /* The guest and the host see the same bytes through their own mappings. */
 TEST_F_TIMEOUT(bar, guest_access, 120)
 {
-	uint64_t *mem = self->hva;
-	uint64_t val;
-	bool done;
+	uint64_t *mem, val;
 
+	bar_vm_create(&self->b, &self->dev, variant->index, 1, variant->kind,
+		      OP_ACCESS);
+	mem = self->b.hva;
 	switch (variant->kind) {
 	case BAR_MEMORY:
 		WRITE_ONCE(mem[0], PATTERN_HOST);
 		WRITE_ONCE(mem[1], 0);
-		val = run_to_sync(_metadata, self->vcpu, &done);
+		run_to_ucall(self->b.vcpu[0], &val);
 		EXPECT_EQ(val, PATTERN_HOST);
-		val = run_to_sync(_metadata, self->vcpu, &done);
+		run_to_ucall(self->b.vcpu[0], &val);
 		EXPECT_EQ(val, PATTERN_GUEST);
 		EXPECT_EQ(READ_ONCE(mem[1]), PATTERN_GUEST);
 		break;
 	case BAR_EDU_REGS:
-		val = run_to_sync(_metadata, self->vcpu, &done);
+		run_to_ucall(self->b.vcpu[0], &val);
 		EXPECT_EQ(val, EDU_ID_VALUE);
-		val = run_to_sync(_metadata, self->vcpu, &done);
+		run_to_ucall(self->b.vcpu[0], &val);
 		EXPECT_EQ(val, ~0x12345678U);
 		break;
 	case BAR_BOCHS_REGS:
-		val = run_to_sync(_metadata, self->vcpu, &done);
+		run_to_ucall(self->b.vcpu[0], &val);
 		EXPECT_EQ(val & 0xfff0, 0xb0c0);
 		break;
 	}
-	run_to_sync(_metadata, self->vcpu, &done);
-	EXPECT_TRUE(done);
+	EXPECT_EQ(run_to_ucall(self->b.vcpu[0], NULL), UCALL_DONE);
+}
+
+/*
+ * vfio-pci's class in sysfs, the memory type and XN KVM installed
+ * (stage2_page_tables) and the decision it recorded (memattr).
+ */
+TEST_F_TIMEOUT(bar, stage2_memory_type, 120)
+{
+	struct memattr_line l;
+	struct s2_range r;
+	char buf[64];
+
+	ASSERT_EQ(vfio_bar_sysfs_read(self->dev.bdf, variant->index, "class",
+				      buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, variant->class);
+	ASSERT_EQ(vfio_bar_sysfs_read(self->dev.bdf, variant->index, "reason",
+				      buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, variant->class_reason);
+
+	bar_vm_create(&self->b, &self->dev, variant->index, 1, variant->kind,
+		      OP_ACCESS);
+	run_to_done(self->b.vcpu[0]);
+
+	ASSERT_EQ(s2_lookup(self->b.vm, BAR_GPA, &r), 0);
+	EXPECT_TRUE(r.valid);
+	EXPECT_STREQ(r.memtype, variant->memtype);
+	EXPECT_FALSE(r.exec);
+
+	ASSERT_EQ(memattr_lookup(self->b.vm, BAR_GPA, &l), 0);
+	EXPECT_EQ(l.start, BAR_GPA);
+	EXPECT_EQ(l.end, BAR_GPA + self->b.size);
+	EXPECT_STREQ(l.device, self->dev.bdf);
+	snprintf(buf, sizeof(buf), "BAR%d", variant->index);
+	EXPECT_STREQ(l.bar, buf);
+	EXPECT_STREQ(l.class, variant->class);
+	EXPECT_STREQ(l.class_reason, variant->class_reason);
+	EXPECT_STREQ(l.type, variant->memtype);
+	EXPECT_STREQ(l.reason, strcmp(variant->class, "normal-nc") ?
+			       "device" : "normal-nc");
+}
+
+/*
+ * Touching every page takes one stage-2 fault per block the BAR's layout
+ * allows, whatever the host mapping: 32 for 64 MiB, 1 for 1 GiB. The
+ * second pass takes none.
+ */
+TEST_F_TIMEOUT(bar, touch_every_page, 300)
+{
+	struct memattr_line l;
+	struct s2_range r;
+	uint64_t gpa;
+
+	bar_vm_create(&self->b, &self->dev, variant->index, 1, variant->kind,
+		      OP_TOUCH_ALL);
+	run_to_ucall(self->b.vcpu[0], NULL);
+	ASSERT_EQ(memattr_lookup(self->b.vm, BAR_GPA, &l), 0);
+	EXPECT_EQ(l.faults, variant->faults);
+	EXPECT_STREQ(l.largest, variant->largest);
+
+	run_to_done(self->b.vcpu[0]);
+	ASSERT_EQ(memattr_lookup(self->b.vm, BAR_GPA, &l), 0);
+	EXPECT_EQ(l.faults, variant->faults);
+
+	/* Every leaf over the BAR is valid, of the largest size, XN. */
+	for (gpa = BAR_GPA; gpa < BAR_GPA + self->b.size; gpa = r.end) {
+		ASSERT_EQ(s2_lookup(self->b.vm, gpa, &r), 0);
+		EXPECT_TRUE(r.valid);
+		EXPECT_FALSE(r.exec);
+		EXPECT_STREQ(r.memtype, variant->memtype);
+		EXPECT_EQ(s2_level_size(r.level) == SZ_2M, !strcmp(variant->largest, "2M"));
+		EXPECT_EQ(s2_level_size(r.level) == SZ_1G, !strcmp(variant->largest, "1G"));
+		if (r.start < BAR_GPA || r.end > BAR_GPA + self->b.size)
+			TH_LOG("leaf %#lx-%#lx crosses the BAR", r.start, r.end);
+		EXPECT_TRUE(r.start >= BAR_GPA && r.end <= BAR_GPA + self->b.size);
+	}
+}
+
+/*
+ * An instruction fetch from device memory is refused: the guest takes a
+ * prefetch abort, nothing executable is installed, and the VM runs on.
+ */
+TEST_F_TIMEOUT(bar, exec_aborts, 120)
+{
+	struct s2_range r;
+	uint64_t val;
+
+	bar_vm_create(&self->b, &self->dev, variant->index, 1, variant->kind,
+		      OP_EXEC);
+	ASSERT_EQ(run_to_ucall(self->b.vcpu[0], &val), UCALL_SYNC);
+	EXPECT_EQ(val, 1);
+	EXPECT_EQ(run_to_ucall(self->b.vcpu[0], NULL), UCALL_DONE);
+	if (!s2_lookup(self->b.vm, BAR_GPA, &r)) {
+		EXPECT_FALSE(r.valid && r.exec);
+	}
+}
+
+/* ---- classification and overrides ------------------------------------- */
+
+#define VFIO_PCI_CORE	"vfio_pci_core"
+
+FIXTURE(override) {
+	char ivshmem[16];	/* 64 MiB ivshmem: prefetchable BAR2 */
+	char edu[16];		/* edu: non-prefetchable BAR0 */
+	struct vfio_bar_dev dev;
+	struct bar_vm b;
+};
+
+FIXTURE_SETUP(override)
+{
+	if (!vfio_bar_find(0x1af4, 0x1110, 2, SZ_64M, self->ivshmem,
+			   sizeof(self->ivshmem)) ||
+	    !vfio_bar_find(0x1234, 0x11e8, 0, 0, self->edu, sizeof(self->edu)))
+		SKIP(return, "no ivshmem (64 MiB) and edu bound to vfio-pci");
+	self->dev.fd = -1;
+}
+
+/* Leave the defaults behind, whatever the test did. */
+FIXTURE_TEARDOWN(override)
+{
+	bar_vm_destroy(&self->b);
+	if (self->dev.fd > 0)
+		vfio_bar_close(&self->dev);
+	vfio_bar_sysfs_write(self->ivshmem, 2, "override", "auto");
+	vfio_bar_sysfs_write(self->edu, 0, "override", "auto");
+	module_param_write(VFIO_PCI_CORE, "nc_containment", "Y");
+	module_param_write(VFIO_PCI_CORE, "memattr_quirks", "");
+}
+
+static void expect_class(struct __test_metadata *_metadata, const char *bdf,
+			 int index, const char *class, const char *reason)
+{
+	char buf[64];
+
+	ASSERT_EQ(vfio_bar_sysfs_read(bdf, index, "class", buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, class);
+	ASSERT_EQ(vfio_bar_sysfs_read(bdf, index, "reason", buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, reason);
+}
+
+/* Map BAR @index of @bdf, touch it, and return its stage-2 memory type. */
+static void mapped_type(struct __test_metadata *_metadata, FIXTURE_DATA(override) *self,
+			const char *bdf, int index, char *type, size_t len)
+{
+	struct s2_range r;
+
+	vfio_bar_open(&self->dev, bdf);
+	bar_vm_create(&self->b, &self->dev, index, 1,
+		      index ? BAR_MEMORY : BAR_EDU_REGS, OP_ACCESS);
+	if (!index)
+		run_to_done(self->b.vcpu[0]);
+	else
+		run_to_ucall(self->b.vcpu[0], NULL);
+	ASSERT_EQ(s2_lookup(self->b.vm, BAR_GPA, &r), 0);
+	ASSERT_TRUE(r.valid);
+	snprintf(type, len, "%s", r.memtype);
+	bar_vm_destroy(&self->b);
+	vfio_bar_close(&self->dev);
+}
+
+TEST_F_TIMEOUT(override, device_on_prefetchable_bar, 120)
+{
+	char type[24];
+
+	ASSERT_EQ(vfio_bar_sysfs_write(self->ivshmem, 2, "override", "device"), 0);
+	expect_class(_metadata, self->ivshmem, 2, "device", "override");
+	mapped_type(_metadata, self, self->ivshmem, 2, type, sizeof(type));
+	EXPECT_STREQ(type, "Device-nGnRE");
+
+	ASSERT_EQ(vfio_bar_sysfs_write(self->ivshmem, 2, "override", "auto\n"), 0);
+	expect_class(_metadata, self->ivshmem, 2, "normal-nc", "prefetchable");
+	mapped_type(_metadata, self, self->ivshmem, 2, type, sizeof(type));
+	EXPECT_STREQ(type, "Normal-NC");
+}
+
+TEST_F_TIMEOUT(override, normal_nc_on_register_bar, 120)
+{
+	char type[24];
+
+	ASSERT_EQ(vfio_bar_sysfs_write(self->edu, 0, "override", "normal-nc"), 0);
+	expect_class(_metadata, self->edu, 0, "normal-nc", "override");
+	mapped_type(_metadata, self, self->edu, 0, type, sizeof(type));
+	EXPECT_STREQ(type, "Normal-NC");
+}
+
+/*
+ * Cacheable needs FEAT_S2FWB and CTR_EL0.DIC: refused otherwise, with the
+ * class unchanged, and in agreement with KVM's capability.
+ */
+TEST_F_TIMEOUT(override, cacheable, 120)
+{
+	struct kvm_vm *vm = vm_create_barebones();
+	bool supported = cacheable_pfnmap_supported(vm);
+	char buf[64], type[24];
+	int r;
+
+	kvm_vm_free(vm);
+	r = vfio_bar_sysfs_write(self->ivshmem, 2, "override", "cacheable");
+	if (!supported) {
+		EXPECT_EQ(r, -EOPNOTSUPP);
+		ASSERT_EQ(vfio_bar_sysfs_read(self->ivshmem, 2, "override", buf,
+					      sizeof(buf)), 0);
+		EXPECT_STREQ(buf, "auto");
+		expect_class(_metadata, self->ivshmem, 2, "normal-nc", "prefetchable");
+		return;
+	}
+	ASSERT_EQ(r, 0);
+	expect_class(_metadata, self->ivshmem, 2, "cacheable", "override");
+	mapped_type(_metadata, self, self->ivshmem, 2, type, sizeof(type));
+	EXPECT_STREQ(type, "Normal-WB");
+}
+
+/* Bad values are -EINVAL and change nothing. */
+TEST_F(override, bad_values)
+{
+	static const char * const bad[] = {
+		"Normal-NC", "normal_nc", "device ", "cacheable\n\n", "wb", "\n",
+	};
+	char buf[64];
+	unsigned int i;
+
+	ASSERT_EQ(vfio_bar_sysfs_write(self->edu, 0, "override", "device"), 0);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		EXPECT_EQ(vfio_bar_sysfs_write(self->edu, 0, "override", bad[i]),
+			  -EINVAL);
+		ASSERT_EQ(vfio_bar_sysfs_read(self->edu, 0, "override", buf,
+					      sizeof(buf)), 0);
+		EXPECT_STREQ(buf, "device");
+	}
+	/* A BAR that is not a memory BAR has no attributes. */
+	EXPECT_EQ(vfio_bar_sysfs_write(self->edu, 1, "override", "device"), -ENOENT);
+}
+
+/* An open device keeps its mappings' attributes: no change while open. */
+TEST_F(override, busy_while_open)
+{
+	char buf[64];
+
+	vfio_bar_open(&self->dev, self->ivshmem);
+	EXPECT_EQ(vfio_bar_sysfs_write(self->ivshmem, 2, "override", "device"),
+		  -EBUSY);
+	ASSERT_EQ(vfio_bar_sysfs_read(self->ivshmem, 2, "override", buf,
+				      sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "auto");
+}
+
+/* Only CAP_SYS_ADMIN may change a BAR's class. */
+TEST_F(override, needs_cap_sys_admin)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+	char buf[64];
+
+	/* The test runs in its own process: drop the capability for good. */
+	ASSERT_EQ(syscall(SYS_capget, &hdr, data), 0);
+	data[CAP_SYS_ADMIN / 32].effective &= ~(1u << (CAP_SYS_ADMIN % 32));
+	ASSERT_EQ(syscall(SYS_capset, &hdr, data), 0);
+
+	EXPECT_EQ(vfio_bar_sysfs_write(self->edu, 0, "override", "device"), -EPERM);
+	ASSERT_EQ(vfio_bar_sysfs_read(self->edu, 0, "override", buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "auto");
+}
+
+/*
+ * Without the platform's containment guarantee, prefetchable BARs are
+ * Device, and asking for Normal-NC is refused.
+ */
+TEST_F_TIMEOUT(override, no_containment, 120)
+{
+	char type[24];
+
+	ASSERT_EQ(module_param_write(VFIO_PCI_CORE, "nc_containment", "N"), 0);
+	expect_class(_metadata, self->ivshmem, 2, "device", "not-contained");
+	EXPECT_EQ(vfio_bar_sysfs_write(self->ivshmem, 2, "override", "normal-nc"),
+		  -EOPNOTSUPP);
+	mapped_type(_metadata, self, self->ivshmem, 2, type, sizeof(type));
+	EXPECT_STREQ(type, "Device-nGnRE");
+}
+
+/* The quirk parameter: all or nothing, and it decides the class. */
+TEST_F_TIMEOUT(override, quirk_parameter, 120)
+{
+	char buf[128], type[24];
+
+	EXPECT_EQ(module_param_write(VFIO_PCI_CORE, "memattr_quirks",
+				     "1234:11e8:tolerant,1234:xyz:tolerant"), -EINVAL);
+	EXPECT_EQ(module_param_write(VFIO_PCI_CORE, "memattr_quirks",
+				     "1234:11e8:sometimes"), -EINVAL);
+	ASSERT_EQ(module_param_read(VFIO_PCI_CORE, "memattr_quirks", buf,
+				    sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "");
+	expect_class(_metadata, self->edu, 0, "device", "not-prefetchable");
+
+	ASSERT_EQ(module_param_write(VFIO_PCI_CORE, "memattr_quirks",
+				     "1234:11e8:tolerant"), 0);
+	ASSERT_EQ(module_param_read(VFIO_PCI_CORE, "memattr_quirks", buf,
+				    sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "1234:11e8:tolerant");
+	expect_class(_metadata, self->edu, 0, "normal-nc", "quirk-tolerant");
+	mapped_type(_metadata, self, self->edu, 0, type, sizeof(type));
+	EXPECT_STREQ(type, "Normal-NC");
+
+	ASSERT_EQ(module_param_write(VFIO_PCI_CORE, "memattr_quirks",
+				     "1af4:1110:intolerant"), 0);
+	expect_class(_metadata, self->ivshmem, 2, "device", "quirk-intolerant");
+	EXPECT_EQ(vfio_bar_sysfs_write(self->ivshmem, 2, "override", "normal-nc"),
+		  -EINVAL);
+}
+
+/* ---- life cycle ---------------------------------------------------------- */
+
+static bool open_ivshmem64m(struct vfio_bar_dev *dev)
+{
+	char bdf[16];
+
+	if (!vfio_bar_find(0x1af4, 0x1110, 2, SZ_64M, bdf, sizeof(bdf)))
+		return false;
+	vfio_bar_open(dev, bdf);
+	return true;
+}
+
+static bool bar_mapped(struct kvm_vm *vm, uint64_t size)
+{
+	struct s2_range r;
+	uint64_t gpa;
+
+	for (gpa = BAR_GPA; gpa < BAR_GPA + size; gpa = r.end) {
+		if (s2_lookup(vm, gpa, &r))
+			return false;
+		if (r.valid)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Disabling memory decoding, as a reset does, zaps the BAR mappings and
+ * KVM's with them; the guest maps the BAR again once decoding is back.
+ */
+TEST(memory_disable_zaps)
+{
+	struct vfio_bar_dev dev;
+	struct bar_vm b = {};
+	uint16_t cmd;
+
+	if (!open_ivshmem64m(&dev))
+		SKIP(return, "no ivshmem (64 MiB) bound to vfio-pci");
+	bar_vm_create(&b, &dev, 2, 1, BAR_MEMORY, OP_TOUCH_ALL);
+	run_to_ucall(b.vcpu[0], NULL);
+	ASSERT_TRUE(bar_mapped(b.vm, b.size));
+
+	cmd = vfio_bar_config_read16(&dev, PCI_COMMAND);
+	ASSERT_TRUE(cmd & PCI_COMMAND_MEMORY);
+	vfio_bar_config_write16(&dev, PCI_COMMAND, cmd & ~PCI_COMMAND_MEMORY);
+	EXPECT_FALSE(bar_mapped(b.vm, b.size));
+
+	vfio_bar_config_write16(&dev, PCI_COMMAND, cmd);
+	run_to_ucall(b.vcpu[0], NULL);
+	EXPECT_TRUE(bar_mapped(b.vm, b.size));
+
+	/* A reset zaps the mappings too, when the device can be reset. */
+	if (!ioctl(dev.fd, VFIO_DEVICE_RESET)) {
+		EXPECT_FALSE(bar_mapped(b.vm, b.size));
+	} else {
+		TH_LOG("VFIO_DEVICE_RESET: %s", strerror(errno));
+	}
+	bar_vm_destroy(&b);
+	vfio_bar_close(&dev);
+}
+
+/*
+ * The VMM unmaps the BAR and closes the device while the VM runs: nothing
+ * stays mapped at stage 2, and the guest's next access fails KVM_RUN.
+ */
+TEST(close_while_running)
+{
+	struct vfio_bar_dev dev;
+	struct bar_vm b = {};
+
+	if (!open_ivshmem64m(&dev))
+		SKIP(return, "no ivshmem (64 MiB) bound to vfio-pci");
+	bar_vm_create(&b, &dev, 2, 1, BAR_MEMORY, OP_TOUCH_ALL);
+	run_to_ucall(b.vcpu[0], NULL);
+	ASSERT_TRUE(bar_mapped(b.vm, b.size));
+
+	munmap(b.hva, b.size);
+	b.hva = NULL;
+	vfio_bar_close(&dev);
+	EXPECT_FALSE(bar_mapped(b.vm, b.size));
+
+	EXPECT_EQ(_vcpu_run(b.vcpu[0]), -1);
+	EXPECT_EQ(errno, EFAULT);
+	bar_vm_destroy(&b);
+}
+
+static void *vcpu_thread(void *arg)
+{
+	run_to_done(arg);
+	return NULL;
+}
+
+/* Two vCPUs fault the same BAR at once: both finish, no block twice. */
+TEST(concurrent_vcpus)
+{
+	struct vfio_bar_dev dev;
+	struct bar_vm b = {};
+	struct memattr_line l;
+	pthread_t t[2];
+	int i;
+
+	if (!open_ivshmem64m(&dev))
+		SKIP(return, "no ivshmem (64 MiB) bound to vfio-pci");
+	bar_vm_create(&b, &dev, 2, 2, BAR_MEMORY, OP_TOUCH_ALL);
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(pthread_create(&t[i], NULL, vcpu_thread, b.vcpu[i]), 0);
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	ASSERT_EQ(memattr_lookup(b.vm, BAR_GPA, &l), 0);
+	EXPECT_LE(l.faults, 32);
+	EXPECT_GE(l.faults, 1);
+	EXPECT_STREQ(l.largest, "2M");
+	bar_vm_destroy(&b);
+	vfio_bar_close(&dev);
+}
+
+/* kvm_memattr_map reports each block with its size, type and reason. */
+TEST(tracepoint)
+{
+	const char *tracing = "/sys/kernel/tracing";
+	struct vfio_bar_dev dev;
+	struct bar_vm b = {};
+	char path[256], line[512], type[32], reason[32];
+	unsigned long gfn, pfn, size;
+	int events = 0;
+	FILE *f;
+
+	if (!open_ivshmem64m(&dev))
+		SKIP(return, "no ivshmem (64 MiB) bound to vfio-pci");
+	snprintf(path, sizeof(path), "%s/events/kvm/kvm_memattr_map/enable", tracing);
+	f = fopen(path, "w");
+	ASSERT_NE(f, NULL);
+	fputs("1", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/trace", tracing);
+	f = fopen(path, "w");
+	ASSERT_NE(f, NULL);
+	fclose(f);
+
+	bar_vm_create(&b, &dev, 2, 1, BAR_MEMORY, OP_TOUCH_ALL);
+	run_to_done(b.vcpu[0]);
+
+	f = fopen(path, "r");
+	ASSERT_NE(f, NULL);
+	while (fgets(line, sizeof(line), f)) {
+		char *ev = strstr(line, "kvm_memattr_map: ");
+
+		if (!ev || sscanf(ev, "kvm_memattr_map: gfn %lx pfn %lx size %lx type %31s reason %31s",
+				  &gfn, &pfn, &size, type, reason) != 5)
+			continue;
+		if (gfn < BAR_GPA >> 12 || gfn >= (BAR_GPA + b.size) >> 12)
+			continue;
+		events++;
+		EXPECT_EQ(size, SZ_2M);
+		EXPECT_EQ(gfn % (SZ_2M >> 12), 0);
+		EXPECT_STREQ(type, "Normal-NC");
+		EXPECT_STREQ(reason, "normal-nc");
+	}
+	fclose(f);
+	EXPECT_EQ(events, 32);
+
+	snprintf(path, sizeof(path), "%s/events/kvm/kvm_memattr_map/enable", tracing);
+	f = fopen(path, "w");
+	if (f) {
+		fputs("0", f);
+		fclose(f);
+	}
+	bar_vm_destroy(&b);
+	vfio_bar_close(&dev);
 }
 
 TEST_HARNESS_MAIN

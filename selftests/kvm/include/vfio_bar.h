@@ -73,4 +73,31 @@ uint64_t s2_level_size(int level);
 void vm_debugfs_path(struct kvm_vm *vm, const char *file, char *buf,
 		     size_t len);
 
+/* One line of the VM's memattr debugfs file. */
+struct memattr_line {
+	uint64_t start, end;	/* guest physical, end exclusive */
+	char device[16];	/* PCI name, or "-" */
+	char bar[8];		/* "BAR2", or "-" */
+	char class[24];		/* "normal-nc", "device", "cacheable" */
+	char class_reason[32];	/* vfio-pci's reason, or "pfnmap" */
+	char type[24];		/* stage-2 memory type */
+	char largest[4];	/* "4K", "2M", "1G" or "-" */
+	long faults;
+	char reason[32];
+};
+
+/* Read the memattr line covering @gpa: 0, -ENOENT or -ERANGE. */
+int memattr_lookup(struct kvm_vm *vm, uint64_t gpa, struct memattr_line *l);
+
+/* Config space of an open device, through its vfio config region. */
+uint16_t vfio_bar_config_read16(struct vfio_bar_dev *dev, int offset);
+void vfio_bar_config_write16(struct vfio_bar_dev *dev, int offset,
+			     uint16_t val);
+
+/* Write a module parameter; returns 0 or -errno. */
+int module_param_write(const char *module, const char *param,
+		       const char *val);
+int module_param_read(const char *module, const char *param, char *buf,
+		      size_t len);
+
 #endif /* SELFTEST_KVM_VFIO_BAR_H */

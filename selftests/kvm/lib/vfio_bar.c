@@ -36,6 +36,39 @@ static int read_hex(const char *path, unsigned long *val)
 	return n == 1 ? 0 : -EINVAL;
 }
 
+static int write_path(const char *path, const char *val)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return n;
+}
+
+/* Read a one-value file without its trailing newline. */
+static int read_path(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	while (n && buf[n - 1] == '\n')
+		n--;
+	buf[n] = 0;
+	return 0;
+}
+
 /* Size of BAR @index of @bdf from sysfs, 0 if it is not a memory BAR. */
 static uint64_t sysfs_bar_size(const char *bdf, int index)
 {
@@ -216,38 +249,18 @@ int vfio_bar_sysfs_write(const char *bdf, int index, const char *attr,
 			 const char *val)
 {
 	char path[512];
-	ssize_t n;
-	int fd;
 
 	bar_attr_path(path, sizeof(path), bdf, index, attr);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return n;
+	return write_path(path, val);
 }
 
 int vfio_bar_sysfs_read(const char *bdf, int index, const char *attr,
 			char *buf, size_t len)
 {
 	char path[512];
-	ssize_t n;
-	int fd;
 
 	bar_attr_path(path, sizeof(path), bdf, index, attr);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	while (n && buf[n - 1] == '\n')
-		n--;
-	buf[n] = 0;
-	return 0;
+	return read_path(path, buf, len);
 }
 
 void vm_debugfs_path(struct kvm_vm *vm, const char *file, char *buf, size_t len)
@@ -317,4 +330,82 @@ int s2_lookup(struct kvm_vm *vm, uint64_t gpa, struct s2_range *r)
 	}
 	fclose(f);
 	return -ERANGE;
+}
+
+int memattr_lookup(struct kvm_vm *vm, uint64_t gpa, struct memattr_line *l)
+{
+	char path[512], line[512], cls[64];
+	unsigned long long start, end;
+	FILE *f;
+
+	vm_debugfs_path(vm, "memattr", path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f)
+		return -ENOENT;
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#')
+			continue;
+		memset(l, 0, sizeof(*l));
+		if (sscanf(line, "0x%llx-0x%llx %15s %7s %63s %23s %3s %ld %31s",
+			   &start, &end, l->device, l->bar, cls, l->type,
+			   l->largest, &l->faults, l->reason) != 9)
+			continue;
+		if (gpa < start || gpa >= end)
+			continue;
+		l->start = start;
+		l->end = end;
+		/* "class(reason)" */
+		sscanf(cls, "%23[^(](%31[^)])", l->class, l->class_reason);
+		fclose(f);
+		return 0;
+	}
+	fclose(f);
+	return -ERANGE;
+}
+
+static void config_rw(struct vfio_bar_dev *dev, int offset, void *buf,
+		      size_t len, bool write)
+{
+	struct vfio_region_info info = {
+		.argsz = sizeof(info),
+		.index = VFIO_PCI_CONFIG_REGION_INDEX,
+	};
+	ssize_t n;
+
+	TEST_ASSERT(!ioctl(dev->fd, VFIO_DEVICE_GET_REGION_INFO, &info),
+		    "config region info");
+	n = write ? pwrite(dev->fd, buf, len, info.offset + offset) :
+		    pread(dev->fd, buf, len, info.offset + offset);
+	TEST_ASSERT(n == (ssize_t)len, "config space %s at %#x",
+		    write ? "write" : "read", offset);
+}
+
+uint16_t vfio_bar_config_read16(struct vfio_bar_dev *dev, int offset)
+{
+	uint16_t val;
+
+	config_rw(dev, offset, &val, sizeof(val), false);
+	return val;
+}
+
+void vfio_bar_config_write16(struct vfio_bar_dev *dev, int offset, uint16_t val)
+{
+	config_rw(dev, offset, &val, sizeof(val), true);
+}
+
+int module_param_write(const char *module, const char *param, const char *val)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/module/%s/parameters/%s", module, param);
+	return write_path(path, val);
+}
+
+int module_param_read(const char *module, const char *param, char *buf,
+		      size_t len)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/module/%s/parameters/%s", module, param);
+	return read_path(path, buf, len);
 }
