@@ -13,7 +13,7 @@ pkgs=(
 	gcc gcc-aarch64-linux-gnu libc6-dev-arm64-cross make bc bison flex
 	libssl-dev libelf-dev cpio kmod xz-utils rsync ccache git python3
 	# static analysis, the patch-series checks
-	sparse perl
+	sparse perl python3-ply python3-git
 	# emulation
 	qemu-system-arm
 	# userspace fuzzing, sanitizers and instruction counts

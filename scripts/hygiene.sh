@@ -23,7 +23,9 @@ checkpatch() {
 					 printf '%s,' "$type"
 				 fi
 			 done || true)
-		out=$(cd "$TREE" && ./scripts/checkpatch.pl --strict \
+		# spdxcheck.py runs on "python3"; Debian's has python3-ply and
+		# python3-git, a pyenv or venv python3 earlier in PATH may not.
+		out=$(cd "$TREE" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict \
 			${ignore:+--ignore "${ignore%,}"} "$p" 2>&1 || true)
 		if grep -q '^total: 0 errors, 0 warnings, 0 checks' <<< "$out"; then
 			result PASS checkpatch "$name"

@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Sources and flags for userspace builds of the memory-attribute core: the
-# same .c files the kernel builds, compiled against the shims in
-# selftests/memattr/include/. Included by selftests/memattr/Makefile and
-# tools/memattr/Makefile; the includer sets MEMATTR_TOP.
+# same .c files the kernel builds, compiled against the shims in include/
+# next to this file. Included by the Makefile next to it and by
+# tools/memattr/Makefile; the includer sets MEMATTR_TOP, the top of the
+# kernel tree.
+
+MEMATTR_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 
 MEMATTR_CORE_SRCS := $(MEMATTR_TOP)/virt/kvm/memattr.c \
 		     $(MEMATTR_TOP)/arch/arm64/kvm/memattr_s2.c \
@@ -13,12 +16,11 @@ MEMATTR_TEST_SRCS := $(MEMATTR_TOP)/virt/kvm/tests/memattr_model.c \
 		     $(MEMATTR_TOP)/virt/kvm/tests/memattr_sweep.c
 MEMATTR_HDRS := $(wildcard $(MEMATTR_TOP)/include/linux/kvm_memattr.h \
 		$(MEMATTR_TOP)/virt/kvm/tests/*.h \
-		$(MEMATTR_TOP)/selftests/memattr/include/*.h \
-		$(MEMATTR_TOP)/selftests/memattr/include/linux/*.h)
+		$(MEMATTR_DIR)/include/*.h $(MEMATTR_DIR)/include/linux/*.h)
 
-MEMATTR_CPPFLAGS := -I$(MEMATTR_TOP)/selftests/memattr/include \
+MEMATTR_CPPFLAGS := -I$(MEMATTR_DIR)/include \
 		    -I$(MEMATTR_TOP)/include -I$(MEMATTR_TOP)/virt/kvm/tests \
 		    -DMEMATTR_HAVE_S2 -DMEMATTR_HAVE_X86 \
-		    -include $(MEMATTR_TOP)/selftests/memattr/include/shim.h
+		    -include $(MEMATTR_DIR)/include/shim.h
 MEMATTR_WARN := -Wall -Wextra -Werror -Wno-unused-parameter \
 		-Wno-missing-field-initializers

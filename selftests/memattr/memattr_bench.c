@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/array_size.h>
 #include <linux/kvm_memattr.h>
 
 struct bench_path {
@@ -35,7 +36,7 @@ static const struct bench_path paths[] = {
 };
 
 /* Kept out of line so callgrind can attribute the loop to one symbol. */
-__attribute__((noinline)) static u32
+static noinline u32
 bench_loop(const struct bench_path *p, long n, bool encode)
 {
 	struct kvm_memattr_enc enc = { 0 };
@@ -68,7 +69,7 @@ int main(int argc, char **argv)
 	}
 	encode = !strcmp(argv[2], "encode");
 	n = atol(argv[3]);
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(paths); i++)
 		if (!strcmp(paths[i].name, argv[1]))
 			return bench_loop(&paths[i], n, encode) == 0xdeadbeef;
 	fprintf(stderr, "%s: unknown path '%s'\n", argv[0], argv[1]);

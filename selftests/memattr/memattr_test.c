@@ -137,7 +137,7 @@ static bool check_parse(void)
 	bool ok = true;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
 		int r = kvm_memattr_parse_override(t[i].in);
 
 		if (r != t[i].out) {

@@ -97,9 +97,9 @@ static const struct key {
 	[K_ARCH] = { "arch", A_ALL, v_arch,
 		"formats to show (default all)" },
 	[K_BACKING] = { "backing", A_ALL, v_backing,
-		"kernel RAM, or device memory (default: mmio if any device key is given)" },
+		"kernel RAM or device memory (default mmio if a device key is set)" },
 	[K_GUEST] = { "guest", A_ALL, NULL,
-		"the guest's own type: Device-nGnRnE Device-nGnRE Device-nGRE Device-GRE Normal-NC Normal-WT Normal-WB (arm64) or UC UC- WC WT WP WB (x86); the other family is mapped across (default WB)" },
+		"the guest's own memory type, TYPE below (default WB)" },
 	[K_PROVIDER] = { "provider", A_S2, v_provider,
 		"arm64 device memory from a vfio-pci BAR (classified) or another PFNMAP" },
 	[K_HOST] = { "host", A_S2, v_host,
@@ -194,6 +194,7 @@ static int get(const struct scenario *s, enum key_id k, int def)
 static const enum key_id bar_keys[] = {
 	K_PREFETCHABLE, K_TOLERANCE, K_OVERRIDE,
 };
+
 static const enum key_id other_keys[] = { K_HOST, K_NC_ALLOWED };
 
 static void parse_scenario(struct scenario *s, int argc, char **argv)
@@ -249,7 +250,7 @@ static void parse_scenario(struct scenario *s, int argc, char **argv)
 	if (s->v[K_BACKING] == KVM_MEMATTR_RAM) {
 		for (k = K_PROVIDER; k < K_CONTAINED; k++)
 			if (given(s, k))
-				die("conflicting facts: key '%s' describes device memory but backing=ram",
+				die("conflicting facts: '%s' is a device key but backing=ram",
 				    keys[k].name);
 	} else if (!given(s, K_PROVIDER)) {
 		s->v[K_PROVIDER] = MEMATTR_PROVIDER_VFIO;
@@ -262,15 +263,16 @@ static void parse_scenario(struct scenario *s, int argc, char **argv)
 	for (i = 0; i < ARRAY_SIZE(bar_keys); i++)
 		if (given(s, bar_keys[i]) &&
 		    get(s, K_PROVIDER, -1) == MEMATTR_PROVIDER_OTHER)
-			die("conflicting facts: key '%s' describes a vfio BAR but provider=other",
+			die("conflicting facts: '%s' is a BAR key but provider=other",
 			    keys[bar_keys[i]].name);
 	for (i = 0; i < ARRAY_SIZE(other_keys); i++)
 		if (given(s, other_keys[i]) &&
 		    get(s, K_PROVIDER, -1) == MEMATTR_PROVIDER_VFIO)
-			die("conflicting facts: key '%s' is set by the BAR's class when provider=vfio",
+			die("conflicting facts: the BAR's class sets '%s' (provider=vfio)",
 			    keys[other_keys[i]].name);
 	if (get(s, K_IGNORE_GUEST_PAT, 1) == 0 && get(s, K_SELF_SNOOP, 1) == 0)
-		die("conflicting facts: ignore_guest_pat=0 needs self_snoop=1 (KVM keeps the quirk without self-snoop)");
+		/* KVM keeps the quirk on CPUs without self-snoop. */
+		die("conflicting facts: ignore_guest_pat=0 needs self_snoop=1");
 	if (given(s, K_HONOR_GUEST_MTRR) && s->v[K_HONOR_GUEST_MTRR] &&
 	    !get(s, K_NC_DMA, 0))
 		fprintf(stderr, "%s: note: honor_guest_mtrr only matters with nc_dma=1\n",
@@ -429,14 +431,17 @@ static const char *short_name(const struct memattr_row *r, u8 type)
 	return type_name(r, type);
 }
 
-static void cell(const struct memattr_row *r, int width, int *notes,
-		 const char **why, int nr_why)
+#define CELL_WIDTH	15
+
+/* Append " <cell>" to @line: installed>effective, or -ERRNO if refused. */
+static void cell(char *line, size_t len, const struct memattr_row *r,
+		 int *notes, const char **why, int nr_why)
 {
-	char buf[64];
 	const char *bad = memattr_check_safety(r);
+	char buf[32];
 
 	if (r->d.refuse)
-		snprintf(buf, sizeof(buf), "refused:%s", errno_name(r->d.refuse));
+		snprintf(buf, sizeof(buf), "-%s", errno_name(r->d.refuse));
 	else
 		snprintf(buf, sizeof(buf), "%s>%s", short_name(r, r->d.type),
 			 short_name(r, r->eff.type));
@@ -445,61 +450,53 @@ static void cell(const struct memattr_row *r, int width, int *notes,
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " !%d",
 			 ++*notes);
 	}
-	printf(" %-*s", width, buf);
+	snprintf(line + strlen(line), len - strlen(line), " %-*s", CELL_WIDTH,
+		 buf);
 }
 
-static void compare_table(const char *title, u8 arches)
+static void print_trimmed(char *line)
+{
+	size_t n = strlen(line);
+
+	while (n && line[n - 1] == ' ')
+		line[--n] = 0;
+	puts(line);
+}
+
+/* One format: this policy, then each upstream kernel's. */
+static void compare_table(enum kvm_memattr_arch arch, const char *title)
 {
 	const char *why[16];
+	char line[256];
 	unsigned int i, u;
-	int arch, notes = 0;
+	int notes = 0;
 
 	printf("%s\n", title);
-	printf("%-26s %-12s", "scenario", "guest");
-	for (arch = 0; arch < KVM_MEMATTR_NR_ARCH; arch++) {
-		if (!(arches & BIT(arch)))
-			continue;
-		printf(" %-22s", memattr_ops(arch)->name);
-		for (u = 0; u < ARRAY_SIZE(upstreams); u++)
-			printf(" %-22s", upstreams[u]->name);
-	}
-	printf("\n");
+	snprintf(line, sizeof(line), "%-26s %-12s %-*s", "scenario", "guest",
+		 CELL_WIDTH, "this policy");
+	for (u = 0; u < ARRAY_SIZE(upstreams); u++)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line),
+			 " %-*s", CELL_WIDTH, upstreams[u]->name);
+	print_trimmed(line);
 
 	for (i = 0; i < ARRAY_SIZE(memattr_cases); i++) {
 		const struct memattr_case *c = &memattr_cases[i];
-		bool first = true;
+		struct memattr_row r, x;
 
-		if (!(c->arches & arches))
+		if (!(c->arches & BIT(arch)))
 			continue;
-		for (arch = 0; arch < KVM_MEMATTR_NR_ARCH; arch++) {
-			struct memattr_row r;
-
-			if (!(arches & BIT(arch)))
-				continue;
-			if (first) {
-				printf("%-26s %-12s", c->name,
-				       kvm_memtype_name(arch,
-						arch == KVM_MEMATTR_ARM64_S2 ?
-						c->guest_arm64 : c->guest_x86));
-				first = false;
-			}
-			if (!(c->arches & BIT(arch))) {
-				for (u = 0; u <= ARRAY_SIZE(upstreams); u++)
-					printf(" %-22s", "-");
-				continue;
-			}
-			memattr_case_row(c, arch, &r);
-			for (u = 0; u <= ARRAY_SIZE(upstreams); u++) {
-				struct memattr_row x = r;
-
-				if (u == 0)
-					memattr_row_eval(&x);
-				else
-					memattr_row_eval_upstream(&x, upstreams[u - 1]);
-				cell(&x, 22, &notes, why, ARRAY_SIZE(why));
-			}
+		memattr_case_row(c, arch, &r);
+		snprintf(line, sizeof(line), "%-26s %-12s", c->name,
+			 kvm_memtype_name(arch, r.guest));
+		for (u = 0; u <= ARRAY_SIZE(upstreams); u++) {
+			x = r;
+			if (u == 0)
+				memattr_row_eval(&x);
+			else
+				memattr_row_eval_upstream(&x, upstreams[u - 1]);
+			cell(line, sizeof(line), &x, &notes, why, ARRAY_SIZE(why));
 		}
-		printf("\n");
+		print_trimmed(line);
 	}
 	for (i = 0; i < (unsigned int)notes; i++)
 		printf("  !%u violates %s\n", i + 1, why[i]);
@@ -513,11 +510,13 @@ static int cmd_compare(int argc, char **argv)
 	if (argc)
 		die("compare takes no arguments, got '%s'", argv[0]);
 
-	printf("Cells: installed type > effective type for the guest's request.\n"
-	       "arm64: NC = Normal-NC; nGnRE etc. = Device-*. Server CPU (FWB, DIC) unless the\n"
-	       "scenario says otherwise. x86: Intel with self-snoop, KVM's default quirks.\n\n");
-	compare_table("arm64 stage-2", A_S2);
-	compare_table("x86 (EPT: Intel, NPT: AMD)", A_X86);
+	printf("Cells: installed type > effective type for the guest's request, or the\n"
+	       "errno of a refusal. arm64: NC = Normal-NC, nGnRE = Device-nGnRE; a server\n"
+	       "CPU (FWB, DIC) unless the scenario says otherwise. x86: KVM's defaults on\n"
+	       "Intel with self-snoop and on AMD. !N: an invariant the cell violates.\n\n");
+	compare_table(KVM_MEMATTR_ARM64_S2, "arm64 stage-2");
+	compare_table(KVM_MEMATTR_X86_EPT, "x86 EPT (Intel)");
+	compare_table(KVM_MEMATTR_X86_NPT, "x86 NPT (AMD)");
 
 	printf("Scenarios:\n");
 	for (i = 0; i < ARRAY_SIZE(memattr_cases); i++)
@@ -546,9 +545,10 @@ static int print_json_row(const struct memattr_row *r, void *arg)
 		       jbool(f.fwb), jbool(f.dic), jbool(f.exec),
 		       v_provider[r->provider]);
 		if (r->provider == MEMATTR_PROVIDER_VFIO) {
-			printf(",\"prefetchable\":%s,\"tolerance\":\"%s\",\"override\":\"%s\",\"contained\":%s",
+			printf(",\"prefetchable\":%s,\"tolerance\":\"%s\"",
 			       jbool(r->bar.prefetchable),
-			       v_tolerance[r->bar.tolerance],
+			       v_tolerance[r->bar.tolerance]);
+			printf(",\"override\":\"%s\",\"contained\":%s",
 			       kvm_memattr_override_name(r->bar.override),
 			       jbool(r->bar.contained));
 			if (!r->class.refuse)
@@ -561,10 +561,13 @@ static int print_json_row(const struct memattr_row *r, void *arg)
 			       v_host[f.host], jbool(f.nc_allowed));
 		break;
 	case KVM_MEMATTR_X86_EPT:
-		printf(",\"self_snoop\":%s,\"ignore_guest_pat\":%s,\"nc_dma\":%s,\"honor_guest_mtrr\":%s,\"cr0_cd\":%s,\"cd_nw_cleared\":%s,\"guest_mtrr\":\"%s\"",
+		printf(",\"self_snoop\":%s,\"ignore_guest_pat\":%s,\"nc_dma\":%s",
 		       jbool(f.self_snoop), jbool(f.ignore_guest_pat),
-		       jbool(f.nc_dma), jbool(f.honor_guest_mtrr),
-		       jbool(f.cr0_cd), jbool(f.cd_nw_cleared),
+		       jbool(f.nc_dma));
+		printf(",\"honor_guest_mtrr\":%s,\"cr0_cd\":%s,\"cd_nw_cleared\":%s",
+		       jbool(f.honor_guest_mtrr), jbool(f.cr0_cd),
+		       jbool(f.cd_nw_cleared));
+		printf(",\"guest_mtrr\":\"%s\"",
 		       kvm_memtype_name(r->arch, f.guest_mtrr));
 		break;
 	case KVM_MEMATTR_X86_NPT:
@@ -610,13 +613,20 @@ static int cmd_sweep(int argc, char **argv)
 	bool json = false;
 
 	for (a = 0; a < argc; a++) {
-		if (!strcmp(argv[a], "--json"))
+		if (!strcmp(argv[a], "--json")) {
 			json = true;
-		else if (!strncmp(argv[a], "--arch=", 7) &&
-			 (only = find_value(v_arch, argv[a] + 7)) >= 0 && only < 3)
 			continue;
-		else
-			die("sweep: unknown argument '%s'", argv[a]);
+		}
+		if (!strncmp(argv[a], "--arch=", 7)) {
+			int v = find_value(v_arch, argv[a] + 7);
+
+			if (v >= 0) {
+				/* "all" follows the formats and means none */
+				only = v < KVM_MEMATTR_NR_ARCH ? v : -1;
+				continue;
+			}
+		}
+		die("sweep: unknown argument '%s'", argv[a]);
 	}
 	if (!json)
 		die("sweep: only --json output exists; use 'sweep --json'");
@@ -627,18 +637,37 @@ static int cmd_sweep(int argc, char **argv)
 	return 0;
 }
 
-static void usage(FILE *out)
+static const char usage_commands[] =
+	"usage: %1$s explain KEY=VALUE...   decide one scenario on every format\n"
+	"       %1$s compare                curated scenarios, this policy vs upstream\n"
+	"       %1$s sweep --json [--arch=arm64|x86-ept|x86-npt|all]\n"
+	"           every input combination, one JSON object per line\n"
+	"       %1$s --help\n\n"
+	"Keys for explain (unset keys take the defaults of a current server):\n";
+
+static const char usage_notes[] =
+	"\nTYPE is Device-nGnRnE, Device-nGnRE, Device-nGRE, Device-GRE, Normal-NC,\n"
+	"Normal-WT or Normal-WB (arm64), or UC, UC-, WC, WT, WP or WB (x86); a type of\n"
+	"the other family is carried across to its nearest equivalent.\n"
+	"\nA key that does not apply to the chosen arch, or facts that contradict each\n"
+	"other, are an error. Exit status: 0, or 2 for bad usage.\n";
+
+static const char *arches_name(unsigned int arches)
+{
+	switch (arches) {
+	case A_ALL:	return "all";
+	case A_S2:	return "arm64";
+	case A_EPT:	return "x86-ept";
+	case A_NPT:	return "x86-npt";
+	default:	return "x86";
+	}
+}
+
+static void print_usage(FILE *out)
 {
 	int k, i;
 
-	fprintf(out,
-"usage: %s explain KEY=VALUE...   decide one scenario on every format\n"
-"       %s compare                curated scenarios, this policy vs upstream\n"
-"       %s sweep --json [--arch=arm64|x86-ept|x86-npt]\n"
-"                                     every input combination, one JSON object per line\n"
-"       %s --help\n\n"
-"Keys for explain (unset keys take the defaults of a current server):\n",
-		prog, prog, prog, prog);
+	fprintf(out, usage_commands, prog);
 	for (k = 0; k < K_NR; k++) {
 		fprintf(out, "  %-22s", keys[k].name);
 		if (keys[k].values) {
@@ -649,24 +678,19 @@ static void usage(FILE *out)
 			fprintf(out, "TYPE");
 		}
 		fprintf(out, "\n  %17s%s [%s]\n", "", keys[k].help,
-			keys[k].arches == A_ALL ? "all" :
-			keys[k].arches == A_S2 ? "arm64" :
-			keys[k].arches == A_EPT ? "x86-ept" :
-			keys[k].arches == A_NPT ? "x86-npt" : "x86");
+			arches_name(keys[k].arches));
 	}
-	fprintf(out,
-"\nA key that does not apply to the chosen arch, or facts that contradict each\n"
-"other, are an error. Exit status: 0, or 2 for bad usage.\n");
+	fputs(usage_notes, out);
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		usage(stderr);
+		print_usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		usage(stdout);
+		print_usage(stdout);
 		return 0;
 	}
 	if (!strcmp(argv[1], "explain"))

@@ -38,15 +38,15 @@
 #define TESTMEM_WC		1ULL
 #define TESTMEM_DEVICE		2ULL
 #define TESTMEM_TYPE_SHIFT	40
-#define TESTMEM_NC_ALLOWED	(1ULL << 42)
+#define TESTMEM_NC_ALLOWED	BIT_ULL(42)
 
 #define PATTERN	0x0123456789abcdefULL
 
-static volatile bool guest_saw_iabt;
+static bool guest_saw_iabt;
 
 static void guest_iabt_handler(struct ex_regs *regs)
 {
-	guest_saw_iabt = true;
+	WRITE_ONCE(guest_saw_iabt, true);
 	regs->pc = regs->regs[30];
 }
 
@@ -56,7 +56,7 @@ static void guest_code(uint64_t gva, uint64_t exec)
 
 	if (exec) {
 		((void (*)(void))gva)();
-		GUEST_SYNC1(guest_saw_iabt);
+		GUEST_SYNC1(READ_ONCE(guest_saw_iabt));
 	} else {
 		GUEST_SYNC1(READ_ONCE(mem[0]));
 		WRITE_ONCE(mem[1], PATTERN);
@@ -219,25 +219,26 @@ static int run_ucall(struct kvm_vcpu *vcpu, uint64_t *val)
 	return cmd;
 }
 
-/* Returns false if KVM refused the memslot, as the policy requires. */
-static bool add_memslot(struct __test_metadata *_metadata,
-			FIXTURE_DATA(pfnmap) *self,
-			const FIXTURE_VARIANT(pfnmap) *variant, uint64_t exec)
+/*
+ * Map @hva at MEM_GPA. Returns false if KVM refused the memslot, which it
+ * must for cacheable memory (@cacheable) where the CPU lacks FWB or DIC.
+ */
+static bool add_memslot(struct __test_metadata *_metadata, struct kvm_vm *vm,
+			struct kvm_vcpu *vcpu, void *hva, bool cacheable,
+			uint64_t exec)
 {
-	bool supported = vm_check_cap(self->vm,
-				      KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED) > 0;
+	bool supported = vm_check_cap(vm, KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED) > 0;
 	int r;
 
-	r = __vm_set_user_memory_region(self->vm, MEM_SLOT, 0, MEM_GPA, MEM_SIZE,
-					self->hva);
-	if (!variant->memtype && !supported) {
+	r = __vm_set_user_memory_region(vm, MEM_SLOT, 0, MEM_GPA, MEM_SIZE, hva);
+	if (cacheable && !supported) {
 		EXPECT_EQ(r, -1);
 		EXPECT_EQ(errno, EINVAL);
 		return false;
 	}
 	EXPECT_EQ(r, 0);
-	virt_map(self->vm, MEM_GPA, MEM_GPA, MEM_SIZE / self->vm->page_size);
-	vcpu_args_set(self->vcpu, 2, MEM_GPA, exec);
+	virt_map(vm, MEM_GPA, MEM_GPA, MEM_SIZE / vm->page_size);
+	vcpu_args_set(vcpu, 2, MEM_GPA, exec);
 	return !r;
 }
 
@@ -249,7 +250,8 @@ TEST_F_TIMEOUT(pfnmap, stage2_memory_type, 120)
 
 	uint64_t val;
 
-	if (!add_memslot(_metadata, self, variant, 0))
+	if (!add_memslot(_metadata, self->vm, self->vcpu, self->hva,
+			 !variant->memtype, 0))
 		return;
 	WRITE_ONCE(mem[0], PATTERN);
 	EXPECT_EQ(run_ucall(self->vcpu, &val), UCALL_SYNC);
@@ -276,7 +278,8 @@ TEST_F_TIMEOUT(pfnmap, exec, 120)
 	uint32_t *insn = self->hva;
 	uint64_t aborted;
 
-	if (!add_memslot(_metadata, self, variant, 1))
+	if (!add_memslot(_metadata, self->vm, self->vcpu, self->hva,
+			 !variant->memtype, 1))
 		return;
 	/* Where execution is allowed, the guest's call returns at once. */
 	WRITE_ONCE(insn[0], AARCH64_RET);

@@ -58,11 +58,11 @@ enum guest_op {
 	OP_EXEC,		/* branch into the BAR */
 };
 
-static volatile bool guest_saw_iabt;
+static bool guest_saw_iabt;
 
 static void guest_iabt_handler(struct ex_regs *regs)
 {
-	guest_saw_iabt = true;
+	WRITE_ONCE(guest_saw_iabt, true);
 	/* Return from the branch into the BAR. */
 	regs->pc = regs->regs[30];
 }
@@ -85,7 +85,7 @@ static void guest_code(uint64_t gva, uint64_t size, uint64_t kind, uint64_t op)
 		break;
 	case OP_EXEC:
 		((void (*)(void))gva)();
-		GUEST_SYNC1(guest_saw_iabt);
+		GUEST_SYNC1(READ_ONCE(guest_saw_iabt));
 		break;
 	case OP_ACCESS:
 		switch (kind) {
@@ -351,8 +351,10 @@ TEST_F_TIMEOUT(bar, touch_every_page, 300)
 		EXPECT_TRUE(r.valid);
 		EXPECT_FALSE(r.exec);
 		EXPECT_STREQ(r.memtype, variant->memtype);
-		EXPECT_EQ(s2_level_size(r.level) == SZ_2M, !strcmp(variant->largest, "2M"));
-		EXPECT_EQ(s2_level_size(r.level) == SZ_1G, !strcmp(variant->largest, "1G"));
+		EXPECT_EQ(s2_level_size(r.level) == SZ_2M,
+			  !strcmp(variant->largest, "2M"));
+		EXPECT_EQ(s2_level_size(r.level) == SZ_1G,
+			  !strcmp(variant->largest, "1G"));
 		if (r.start < BAR_GPA || r.end > BAR_GPA + self->b.size)
 			TH_LOG("leaf %#lx-%#lx crosses the BAR", r.start, r.end);
 		EXPECT_TRUE(r.start >= BAR_GPA && r.end <= BAR_GPA + self->b.size);
@@ -373,9 +375,7 @@ TEST_F_TIMEOUT(bar, exec_aborts, 120)
 	ASSERT_EQ(run_to_ucall(self->b.vcpu[0], &val), UCALL_SYNC);
 	EXPECT_EQ(val, 1);
 	EXPECT_EQ(run_to_ucall(self->b.vcpu[0], NULL), UCALL_DONE);
-	if (!s2_lookup(self->b.vm, BAR_GPA, &r)) {
-		EXPECT_FALSE(r.valid && r.exec);
-	}
+	EXPECT_FALSE(!s2_lookup(self->b.vm, BAR_GPA, &r) && r.valid && r.exec);
 }
 
 /* ---- classification and overrides ------------------------------------- */
@@ -421,24 +421,28 @@ static void expect_class(struct __test_metadata *_metadata, const char *bdf,
 	EXPECT_STREQ(buf, reason);
 }
 
-/* Map BAR @index of @bdf, touch it, and return its stage-2 memory type. */
-static void mapped_type(struct __test_metadata *_metadata, FIXTURE_DATA(override) *self,
+/*
+ * Map BAR @index of @bdf (ivshmem's BAR2 or edu's BAR0) with @dev and @b,
+ * touch it, and return its stage-2 memory type.
+ */
+static void mapped_type(struct __test_metadata *_metadata,
+			struct vfio_bar_dev *dev, struct bar_vm *b,
 			const char *bdf, int index, char *type, size_t len)
 {
 	struct s2_range r;
 
-	vfio_bar_open(&self->dev, bdf);
-	bar_vm_create(&self->b, &self->dev, index, 1,
-		      index ? BAR_MEMORY : BAR_EDU_REGS, OP_ACCESS);
+	vfio_bar_open(dev, bdf);
+	bar_vm_create(b, dev, index, 1, index ? BAR_MEMORY : BAR_EDU_REGS,
+		      OP_ACCESS);
 	if (!index)
-		run_to_done(self->b.vcpu[0]);
+		run_to_done(b->vcpu[0]);
 	else
-		run_to_ucall(self->b.vcpu[0], NULL);
-	ASSERT_EQ(s2_lookup(self->b.vm, BAR_GPA, &r), 0);
+		run_to_ucall(b->vcpu[0], NULL);
+	ASSERT_EQ(s2_lookup(b->vm, BAR_GPA, &r), 0);
 	ASSERT_TRUE(r.valid);
 	snprintf(type, len, "%s", r.memtype);
-	bar_vm_destroy(&self->b);
-	vfio_bar_close(&self->dev);
+	bar_vm_destroy(b);
+	vfio_bar_close(dev);
 }
 
 TEST_F_TIMEOUT(override, device_on_prefetchable_bar, 120)
@@ -447,12 +451,12 @@ TEST_F_TIMEOUT(override, device_on_prefetchable_bar, 120)
 
 	ASSERT_EQ(vfio_bar_sysfs_write(self->ivshmem, 2, "override", "device"), 0);
 	expect_class(_metadata, self->ivshmem, 2, "device", "override");
-	mapped_type(_metadata, self, self->ivshmem, 2, type, sizeof(type));
+	mapped_type(_metadata, &self->dev, &self->b, self->ivshmem, 2, type, sizeof(type));
 	EXPECT_STREQ(type, "Device-nGnRE");
 
 	ASSERT_EQ(vfio_bar_sysfs_write(self->ivshmem, 2, "override", "auto\n"), 0);
 	expect_class(_metadata, self->ivshmem, 2, "normal-nc", "prefetchable");
-	mapped_type(_metadata, self, self->ivshmem, 2, type, sizeof(type));
+	mapped_type(_metadata, &self->dev, &self->b, self->ivshmem, 2, type, sizeof(type));
 	EXPECT_STREQ(type, "Normal-NC");
 }
 
@@ -462,7 +466,7 @@ TEST_F_TIMEOUT(override, normal_nc_on_register_bar, 120)
 
 	ASSERT_EQ(vfio_bar_sysfs_write(self->edu, 0, "override", "normal-nc"), 0);
 	expect_class(_metadata, self->edu, 0, "normal-nc", "override");
-	mapped_type(_metadata, self, self->edu, 0, type, sizeof(type));
+	mapped_type(_metadata, &self->dev, &self->b, self->edu, 0, type, sizeof(type));
 	EXPECT_STREQ(type, "Normal-NC");
 }
 
@@ -489,7 +493,7 @@ TEST_F_TIMEOUT(override, cacheable, 120)
 	}
 	ASSERT_EQ(r, 0);
 	expect_class(_metadata, self->ivshmem, 2, "cacheable", "override");
-	mapped_type(_metadata, self, self->ivshmem, 2, type, sizeof(type));
+	mapped_type(_metadata, &self->dev, &self->b, self->ivshmem, 2, type, sizeof(type));
 	EXPECT_STREQ(type, "Normal-WB");
 }
 
@@ -558,7 +562,7 @@ TEST_F_TIMEOUT(override, no_containment, 120)
 	expect_class(_metadata, self->ivshmem, 2, "device", "not-contained");
 	EXPECT_EQ(vfio_bar_sysfs_write(self->ivshmem, 2, "override", "normal-nc"),
 		  -EOPNOTSUPP);
-	mapped_type(_metadata, self, self->ivshmem, 2, type, sizeof(type));
+	mapped_type(_metadata, &self->dev, &self->b, self->ivshmem, 2, type, sizeof(type));
 	EXPECT_STREQ(type, "Device-nGnRE");
 }
 
@@ -582,7 +586,7 @@ TEST_F_TIMEOUT(override, quirk_parameter, 120)
 				    sizeof(buf)), 0);
 	EXPECT_STREQ(buf, "1234:11e8:tolerant");
 	expect_class(_metadata, self->edu, 0, "normal-nc", "quirk-tolerant");
-	mapped_type(_metadata, self, self->edu, 0, type, sizeof(type));
+	mapped_type(_metadata, &self->dev, &self->b, self->edu, 0, type, sizeof(type));
 	EXPECT_STREQ(type, "Normal-NC");
 
 	ASSERT_EQ(module_param_write(VFIO_PCI_CORE, "memattr_quirks",
@@ -627,6 +631,7 @@ TEST(memory_disable_zaps)
 	struct vfio_bar_dev dev;
 	struct bar_vm b = {};
 	uint16_t cmd;
+	int reset;
 
 	if (!open_ivshmem64m(&dev))
 		SKIP(return, "no ivshmem (64 MiB) bound to vfio-pci");
@@ -644,11 +649,10 @@ TEST(memory_disable_zaps)
 	EXPECT_TRUE(bar_mapped(b.vm, b.size));
 
 	/* A reset zaps the mappings too, when the device can be reset. */
-	if (!ioctl(dev.fd, VFIO_DEVICE_RESET)) {
-		EXPECT_FALSE(bar_mapped(b.vm, b.size));
-	} else {
+	reset = ioctl(dev.fd, VFIO_DEVICE_RESET);
+	if (reset)
 		TH_LOG("VFIO_DEVICE_RESET: %s", strerror(errno));
-	}
+	EXPECT_TRUE(reset || !bar_mapped(b.vm, b.size));
 	bar_vm_destroy(&b);
 	vfio_bar_close(&dev);
 }
@@ -709,6 +713,9 @@ TEST(concurrent_vcpus)
 }
 
 /* kvm_memattr_map reports each block with its size, type and reason. */
+static const char map_event_format[] =
+	"kvm_memattr_map: gfn %lx pfn %lx size %lx type %31s reason %31s";
+
 TEST(tracepoint)
 {
 	const char *tracing = "/sys/kernel/tracing";
@@ -739,8 +746,8 @@ TEST(tracepoint)
 	while (fgets(line, sizeof(line), f)) {
 		char *ev = strstr(line, "kvm_memattr_map: ");
 
-		if (!ev || sscanf(ev, "kvm_memattr_map: gfn %lx pfn %lx size %lx type %31s reason %31s",
-				  &gfn, &pfn, &size, type, reason) != 5)
+		if (!ev || sscanf(ev, map_event_format, &gfn, &pfn, &size,
+				  type, reason) != 5)
 			continue;
 		if (gfn < BAR_GPA >> 12 || gfn >= (BAR_GPA + b.size) >> 12)
 			continue;

@@ -354,9 +354,10 @@ int memattr_lookup(struct kvm_vm *vm, uint64_t gpa, struct memattr_line *l)
 			continue;
 		l->start = start;
 		l->end = end;
-		/* "class(reason)" */
-		sscanf(cls, "%23[^(](%31[^)])", l->class, l->class_reason);
 		fclose(f);
+		/* "class(reason)" */
+		if (sscanf(cls, "%23[^(](%31[^)])", l->class, l->class_reason) != 2)
+			return -EINVAL;
 		return 0;
 	}
 	fclose(f);

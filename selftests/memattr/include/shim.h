@@ -9,5 +9,6 @@
 
 #define fallthrough	__attribute__((__fallthrough__))
 #define __printf(a, b)	__attribute__((__format__(printf, a, b)))
+#define noinline	__attribute__((__noinline__))
 
 #endif

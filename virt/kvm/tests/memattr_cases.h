@@ -231,7 +231,7 @@ static const struct memattr_case memattr_cases[] = {
 	},
 	{
 		.name = "bochs-vram-uc-minus",
-		.what = "bochs VRAM (QEMU RAM) the guest maps UC-, quirk on (Sept 2024 regression)",
+		.what = "bochs VRAM (QEMU RAM) the guest maps UC-, quirk on (2024 regression)",
 		.arches = MEMATTR_X86,
 		.x86 = { X86_DEFAULTS },
 		.guest_x86 = KVM_MEMTYPE_UC_MINUS,

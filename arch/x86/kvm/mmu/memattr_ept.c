@@ -61,12 +61,23 @@ static int ept_decode(const struct kvm_memattr_enc *enc,
 	u8 type;
 
 	switch (enc->ept.memtype) {
-	case EPT_MT_UC:	type = KVM_MEMTYPE_UC; break;
-	case EPT_MT_WC:	type = KVM_MEMTYPE_WC; break;
-	case EPT_MT_WT:	type = KVM_MEMTYPE_WT; break;
-	case EPT_MT_WP:	type = KVM_MEMTYPE_WP; break;
-	case EPT_MT_WB:	type = KVM_MEMTYPE_WB; break;
-	default:	return -EINVAL;
+	case EPT_MT_UC:
+		type = KVM_MEMTYPE_UC;
+		break;
+	case EPT_MT_WC:
+		type = KVM_MEMTYPE_WC;
+		break;
+	case EPT_MT_WT:
+		type = KVM_MEMTYPE_WT;
+		break;
+	case EPT_MT_WP:
+		type = KVM_MEMTYPE_WP;
+		break;
+	case EPT_MT_WB:
+		type = KVM_MEMTYPE_WB;
+		break;
+	default:
+		return -EINVAL;
 	}
 
 	*d = (struct kvm_memattr_decision) {
