@@ -4,7 +4,7 @@
 # Builds, each incremental (ccache, make's own dependency tracking):
 #
 #   build.sh arm64      out/build-arm64: Image and in-tree modules
-#   build.sh x86_64     out/build-x86_64: arch/x86/kvm, virt, drivers/vfio
+#   build.sh x86_64     out/build-x86_64: bzImage with KVM, VFIO and KUnit
 #   build.sh hygiene    W=1 and sparse over every directory the series
 #                       touches, arm64 and x86_64; diagnostics in the
 #                       series' own files are printed and fail the step
@@ -69,8 +69,7 @@ build_arm64() {
 
 build_x86_64() {
 	configure "$OUT/build-x86_64" tinyconfig "$TOP/scripts/configs/x86_64.config" -- "${X86_ARGS[@]}"
-	"${X86_MAKE[@]}" prepare
-	"${X86_MAKE[@]}" arch/x86/kvm/ virt/ drivers/vfio/
+	"${X86_MAKE[@]}" bzImage
 }
 
 # The directories holding files the series adds or changes, per arch.

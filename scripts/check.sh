@@ -72,6 +72,7 @@ fi
 
 say "== kernel: tree, builds, hygiene"
 kernel_ok=false
+x86_ok=false
 if step tree tree "series applies to linux-source-6.12" "$TOP/scripts/kernel-tree.sh"; then
 	if step build-arm64 build "arm64 Image" "$TOP/scripts/build.sh" arm64; then
 		kernel_ok=true
@@ -79,8 +80,8 @@ if step tree tree "series applies to linux-source-6.12" "$TOP/scripts/kernel-tre
 			"$TOP/scripts/build.sh" modules || true
 	fi
 	if ! $qemu_only; then
-		step build-x86_64 build "x86_64 arch/x86/kvm virt drivers/vfio" \
-			"$TOP/scripts/build.sh" x86_64 || true
+		step build-x86_64 build "x86_64 bzImage (KVM, VFIO, KUnit)" \
+			"$TOP/scripts/build.sh" x86_64 && x86_ok=true
 		step hygiene build "W=1 and sparse clean in the series' files" \
 			"$TOP/scripts/build.sh" hygiene || true
 		if step series series "git format-patch" "$TOP/scripts/build.sh" series; then
@@ -108,6 +109,14 @@ else
 	for cpu in "${CPUS[@]}"; do
 		not_run "$cpu" "QEMU run" "kernel or initramfs build failed"
 	done
+fi
+if $x86_ok; then
+	timed qemu-x86_64 "$TOP/scripts/qemu-x86.sh" "$LOGS/console-x86_64.log" || true
+	python3 "$TOP/scripts/results.py" kunit "$LOGS/console-x86_64.log" \
+		x86_64 > "$LOGS/console-x86_64.results" || true
+	record "$LOGS/console-x86_64.results"
+elif ! $qemu_only; then
+	not_run x86_64 "QEMU KUnit run" "x86_64 build failed"
 fi
 
 passed=$(grep -c '^PASS ' "$RESULTS" || true)

@@ -15,7 +15,7 @@ pkgs=(
 	# static analysis, the patch-series checks
 	sparse perl python3-ply python3-git
 	# emulation
-	qemu-system-arm
+	qemu-system-arm qemu-system-x86
 	# userspace fuzzing, sanitizers and instruction counts
 	clang libclang-rt-14-dev valgrind
 )

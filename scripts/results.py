@@ -5,6 +5,8 @@
   results.py console LOG LABEL [--expect-devices N]
       a QEMU console log: KUnit KTAP, the /init framing of each program
       (@@memattr begin/end), kselftest TAP inside it, kernel splats
+  results.py kunit LOG LABEL
+      a QEMU console log of a kernel that only runs KUnit and reboots
   results.py tap LOG LABEL
       one TAP stream from a host program
 
@@ -76,17 +78,8 @@ def ktap_leaves(lines):
     return out
 
 
-def console(path, label, expect_devices):
-    c = Counter(label)
-    text = open(path, errors="replace").read().replace("\r", "")
-    lines = text.split("\n")
-
-    # KUnit: the KTAP document printed before /init runs.
-    try:
-        init_at = next(i for i, l in enumerate(lines) if "@@memattr init" in l)
-    except StopIteration:
-        init_at = len(lines)
-    ktap = [l for l in lines[:init_at]]
+def kunit_results(ktap, c):
+    """Count the KUnit leaves of the KTAP lines @ktap."""
     totals = [TOTALS.search(l) for l in ktap]
     totals = [t for t in totals if t]
     leaves = ktap_leaves([l for l in ktap if TAP_LINE.match(l)])
@@ -102,6 +95,28 @@ def console(path, label, expect_devices):
                 c.add("PASS", name)
             else:
                 c.add("FAIL", name)
+
+
+def splat_check(lines, c):
+    splats = [l.strip() for l in lines if SPLATS.search(l)]
+    c.add("FAIL" if splats else "PASS", "kernel log free of warnings and oopses",
+          splats[0][:120] if splats else "")
+
+
+def read_console(path):
+    return open(path, errors="replace").read().replace("\r", "").split("\n")
+
+
+def console(path, label, expect_devices):
+    c = Counter(label)
+    lines = read_console(path)
+
+    # KUnit: the KTAP document printed before /init runs.
+    try:
+        init_at = next(i for i, l in enumerate(lines) if "@@memattr init" in l)
+    except StopIteration:
+        init_at = len(lines)
+    kunit_results(lines[:init_at], c)
 
     # Devices bound to vfio-pci by /init.
     bound = 0
@@ -147,12 +162,22 @@ def console(path, label, expect_devices):
     if cur:
         c.add("FAIL", cur, "no end marker: the guest died while it ran")
 
-    splats = [l.strip() for l in lines if SPLATS.search(l)]
-    c.add("FAIL" if splats else "PASS", "kernel log free of warnings and oopses",
-          splats[0][:120] if splats else "")
+    splat_check(lines, c)
     done = any("@@memattr done" in l for l in lines)
     c.add("PASS" if done else "FAIL", "guest ran to completion",
           "" if done else "no completion marker: panic, hang or timeout")
+    return c.finish()
+
+
+def kunit(path, label):
+    c = Counter(label)
+    lines = read_console(path)
+    kunit_results(lines, c)
+    splat_check(lines, c)
+    # kunit_shutdown=reboot: the executor reboots once every suite ran.
+    done = any("reboot: Restarting system" in l for l in lines)
+    c.add("PASS" if done else "FAIL", "KUnit ran to completion",
+          "" if done else "no reboot: panic, hang or timeout")
     return c.finish()
 
 
@@ -171,6 +196,8 @@ def main():
         if "--expect-devices" in a:
             n = int(a[a.index("--expect-devices") + 1])
         sys.exit(console(a[1], a[2], n))
+    if len(a) == 3 and a[0] == "kunit":
+        sys.exit(kunit(a[1], a[2]))
     if len(a) == 3 and a[0] == "tap":
         sys.exit(tap(a[1], a[2]))
     sys.stderr.write(__doc__)

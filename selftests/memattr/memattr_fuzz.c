@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness over every input of the memory-attribute core: facts
- * words (in range or not), BAR facts, guest requests and override strings.
+ * words (in range or not), BAR facts, guest requests, override strings,
+ * and pairs of guest MTRR states whose zap diff must be exact.
  * Built with ASan and UBSan; any finding, a decision that cannot be encoded
  * or an invariant violation on well-formed facts aborts.
  */
@@ -14,6 +15,7 @@
 
 #include "memattr_model.h"
 #include "memattr_sweep.h"
+#include "memattr_x86_check.h"
 
 static void fail(const char *what, const struct memattr_row *row)
 {
@@ -56,6 +58,30 @@ static bool well_formed(const struct memattr_row *row)
 	       f.host_mtrr < KVM_MEMTYPE_NR;
 }
 
+/*
+ * Two MTRR states from the bytes after the facts, zero-filled, and the
+ * facts before and after: the diff must hold exactly the frames whose EPT
+ * decision differs.
+ */
+static void fuzz_mtrr_diff(union kvm_memattr_facts f, const u8 *data,
+			   size_t size)
+{
+	struct kvm_memattr_mtrrs m[2] = { 0 };
+	union kvm_memattr_facts fb = f;
+	char err[MEMATTR_X86_ERR_LEN];
+	size_t half = size / 2;
+
+	memcpy(&m[0], data, half < sizeof(m[0]) ? half : sizeof(m[0]));
+	memcpy(&m[1], data + half,
+	       size - half < sizeof(m[1]) ? size - half : sizeof(m[1]));
+	fb.cr0_cd = !f.cr0_cd && (m[1].deftype & 1);
+	fb.nc_dma = f.nc_dma ^ !!(m[1].deftype & 2);
+	if (memattr_x86_check_diff(&m[0], f, &m[1], fb, err, sizeof(err))) {
+		fprintf(stderr, "memattr_fuzz: %s\n", err);
+		abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct memattr_row row = { 0 };
@@ -85,6 +111,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		if (bad)
 			fail(bad, &row);
 	}
+
+	fuzz_mtrr_diff(row.facts, data + 7, size - 7);
 
 	size = size - 7 < sizeof(str) - 1 ? size - 7 : sizeof(str) - 1;
 	memcpy(str, data + 7, size);

@@ -15,6 +15,7 @@
 #include "memattr_cases.h"
 #include "memattr_model.h"
 #include "memattr_sweep.h"
+#include "memattr_x86_check.h"
 
 static int nr_tests, nr_failed;
 
@@ -172,6 +173,20 @@ static bool check_names(void)
 					KVM_MEMTYPE_DEVICE_nGnRE), "?");
 }
 
+static const struct {
+	const char *name;
+	int (*fn)(char *err, int len);
+} x86_checks[] = {
+	{ "EPT matches 6.12.117 on every input", memattr_x86_check_ept_6_12 },
+	{ "gfn range sets", memattr_x86_check_ranges },
+	{ "MTRR types against the SDM model", memattr_x86_check_mtrr_types },
+	{ "MTRR diffs are exact", memattr_x86_check_mtrr_diffs },
+	{ "seed 002's five steps zap the reprogrammed range",
+	  memattr_x86_check_seed002 },
+	{ "boot zaps independent of the vCPU count, only non-WB",
+	  memattr_x86_check_boot },
+};
+
 int main(void)
 {
 	unsigned int i, arch;
@@ -206,6 +221,15 @@ int main(void)
 	result(check_parse(), "override parser%s%s", "", "");
 	result(check_names(), "names of reasons, overrides, memtypes%s%s", "",
 	       "");
+
+	for (i = 0; i < ARRAY_SIZE(x86_checks); i++) {
+		char err[MEMATTR_X86_ERR_LEN] = "";
+		bool ok = !x86_checks[i].fn(err, sizeof(err));
+
+		if (!ok)
+			printf("# %s\n", err);
+		result(ok, "x86: %s%s", x86_checks[i].name, "");
+	}
 
 	printf("1..%d\n", nr_tests);
 	printf("# memattr_test: %d passed, %d failed\n", nr_tests - nr_failed,

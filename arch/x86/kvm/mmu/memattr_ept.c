@@ -10,7 +10,7 @@
 #include <linux/export.h>
 #include <linux/kvm_memattr.h>
 
-#include "memattr.h"
+#include "memattr_enc.h"
 
 /* EPT memory types use the MTRR numbering; 2, 3 and 7 are reserved. */
 #define EPT_MT_UC	0

@@ -11,7 +11,7 @@
 #include <linux/export.h>
 #include <linux/kvm_memattr.h>
 
-#include "memattr.h"
+#include "memattr_enc.h"
 
 /*
  * Linux programs the host PAT as 0 WB, 1 WC, 2 UC-, 3 UC, 4 WB, 5 WP,

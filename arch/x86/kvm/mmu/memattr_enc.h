@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef __KVM_X86_MMU_MEMATTR_H
-#define __KVM_X86_MMU_MEMATTR_H
+#ifndef __KVM_X86_MMU_MEMATTR_ENC_H
+#define __KVM_X86_MMU_MEMATTR_ENC_H
 
 #include <linux/kvm_memattr.h>
 
@@ -16,4 +16,4 @@ int kvm_memattr_npt_encode(struct kvm_memattr_decision d,
 			   union kvm_memattr_facts f,
 			   struct kvm_memattr_enc *enc);
 
-#endif /* __KVM_X86_MMU_MEMATTR_H */
+#endif /* __KVM_X86_MMU_MEMATTR_ENC_H */

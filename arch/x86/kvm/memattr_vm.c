@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KVM_CAP_X86_HONOR_GUEST_MTRRS: one guest MTRR state per VM, committed by
+ * MTRR writes and CR0.CD transitions, and one zapper at a time for the
+ * union of what concurrent vCPUs queued. What to zap is decided in
+ * memattr_mtrr.c; this file adds the locking, the vCPU state and the zaps.
+ */
+#include <linux/kvm_host.h>
+#include <linux/slab.h>
+#include <asm/vmx.h>
+
+#include "cpuid.h"
+#include "memattr.h"
+#include "memattr_mtrr.h"
+#include "mmu.h"
+#include "mmu/mmu_internal.h"
+#include "mmu/spte.h"
+#include "x86.h"
+
+/**
+ * struct kvm_memattr_x86 - A VM's honored guest MTRRs.
+ * @lock: protects @mtrr and @zap_queue. Faults take it inside mmu_lock; it
+ *	is never held across a zap.
+ * @mtrr: the committed MTRRs and the frames whose entries depend on them.
+ * @zap_queue: frames queued for zapping and not yet taken by a zapper.
+ * @zap_lock: held by the vCPU that zaps; the others wait for it and then
+ *	find their frames zapped.
+ */
+struct kvm_memattr_x86 {
+	spinlock_t lock;		/* @mtrr, @zap_queue */
+	struct kvm_memattr_mtrr_vm mtrr;
+	struct kvm_memattr_gfn_ranges zap_queue;
+	struct mutex zap_lock;		/* one zapper at a time */
+};
+
+/**
+ * kvm_memattr_ept_vm_facts() - The VM-wide facts of an EPT mapping.
+ * @kvm: the VM.
+ *
+ * Return: facts with backing RAM, CR0.CD clear and no guest MTRR type.
+ */
+union kvm_memattr_facts kvm_memattr_ept_vm_facts(struct kvm *kvm)
+{
+	union kvm_memattr_facts f = { .word = 0 };
+
+	f.self_snoop = static_cpu_has(X86_FEATURE_SELFSNOOP);
+	f.nc_dma = kvm_arch_has_noncoherent_dma(kvm);
+	f.ignore_guest_pat = kvm_check_has_quirk(kvm,
+						 KVM_X86_QUIRK_IGNORE_GUEST_PAT);
+	f.cd_nw_cleared = kvm_check_has_quirk(kvm, KVM_X86_QUIRK_CD_NW_CLEARED);
+	f.honor_guest_mtrr = !!kvm->arch.memattr;
+	return f;
+}
+EXPORT_SYMBOL_GPL(kvm_memattr_ept_vm_facts);
+
+/* The largest block a shadow EPT leaf for a nested guest maps. */
+#define PAGES_1G	KVM_PAGES_PER_HPAGE(PG_LEVEL_1G)
+
+/**
+ * kvm_memattr_guest_mtrr() - The committed guest MTRR type of a frame.
+ * @vcpu: the faulting vCPU of a VM that honors its MTRRs.
+ * @gfn: the frame.
+ *
+ * Return: an x86 &enum kvm_memtype.
+ */
+u8 kvm_memattr_guest_mtrr(struct kvm_vcpu *vcpu, gfn_t gfn)
+{
+	struct kvm_memattr_x86 *ma = vcpu->kvm->arch.memattr;
+	u8 type;
+
+	spin_lock(&ma->lock);
+	/*
+	 * Shadow EPT for a nested guest does not fault through
+	 * kvm_tdp_page_fault(): record the largest block its leaf can map.
+	 */
+	if (is_guest_mode(vcpu))
+		kvm_memattr_mtrr_vm_fault(&ma->mtrr, gfn & ~(PAGES_1G - 1),
+					  PAGES_1G, true);
+	type = kvm_memattr_mtrr_type(&ma->mtrr.committed, gfn);
+	spin_unlock(&ma->lock);
+	return type;
+}
+EXPORT_SYMBOL_GPL(kvm_memattr_guest_mtrr);
+
+/**
+ * kvm_memattr_mtrrs_supported() - Whether KVM can honor guest MTRRs.
+ *
+ * Only EPT takes the memory type of guest RAM from KVM; NPT has no guest
+ * MTRRs to emulate and shadow paging leaves them to the host.
+ *
+ * Return: true with EPT.
+ */
+bool kvm_memattr_mtrrs_supported(void)
+{
+	return tdp_enabled && (shadow_memtype_mask & VMX_EPT_IPAT_BIT);
+}
+
+/**
+ * kvm_memattr_enable_mtrrs() - KVM_ENABLE_CAP(KVM_CAP_X86_HONOR_GUEST_MTRRS).
+ * @kvm: the VM.
+ * @cap: flags 0, args[0] 1, nothing else.
+ *
+ * Return: 0; -EINVAL for bad arguments or without EPT; -EBUSY once vCPUs
+ * exist; -ENOMEM.
+ */
+int kvm_memattr_enable_mtrrs(struct kvm *kvm, struct kvm_enable_cap *cap)
+{
+	struct kvm_memattr_x86 *ma;
+	int r = 0;
+
+	if (cap->flags || cap->args[0] != 1 || cap->args[1] || cap->args[2] ||
+	    cap->args[3] || !kvm_memattr_mtrrs_supported())
+		return -EINVAL;
+
+	ma = kzalloc(sizeof(*ma), GFP_KERNEL_ACCOUNT);
+	if (!ma)
+		return -ENOMEM;
+	spin_lock_init(&ma->lock);
+	mutex_init(&ma->zap_lock);
+	kvm_memattr_mtrr_vm_init(&ma->mtrr, boot_cpu_data.x86_phys_bits);
+
+	mutex_lock(&kvm->lock);
+	if (kvm->created_vcpus) {
+		r = -EBUSY;
+	} else if (!kvm->arch.memattr) {
+		kvm->arch.memattr = ma;
+		ma = NULL;
+	}
+	mutex_unlock(&kvm->lock);
+	kfree(ma);
+	return r;
+}
+
+void kvm_memattr_destroy_vm(struct kvm *kvm)
+{
+	kfree(kvm->arch.memattr);
+	kvm->arch.memattr = NULL;
+}
+
+static void queue(struct kvm_memattr_x86 *ma,
+		  const struct kvm_memattr_gfn_ranges *frames)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&ma->lock);
+	for (i = 0; i < frames->nr; i++)
+		kvm_memattr_ranges_add(&ma->zap_queue, frames->r[i].start,
+				       frames->r[i].end);
+}
+
+/*
+ * Zap what is queued. A vCPU that queued frames returns to its guest only
+ * once they are zapped, by itself or by the vCPU it waited for.
+ */
+static void zap_queued(struct kvm *kvm, struct kvm_memattr_x86 *ma)
+{
+	struct kvm_memattr_gfn_ranges todo;
+	unsigned int i;
+
+	mutex_lock(&ma->zap_lock);
+	spin_lock(&ma->lock);
+	todo = ma->zap_queue;
+	ma->zap_queue.nr = 0;
+	spin_unlock(&ma->lock);
+
+	for (i = 0; i < todo.nr; i++)
+		kvm_zap_gfn_range(kvm, todo.r[i].start, todo.r[i].end);
+	mutex_unlock(&ma->zap_lock);
+}
+
+static void vcpu_mtrrs(struct kvm_vcpu *vcpu, struct kvm_memattr_mtrrs *m)
+{
+	const struct kvm_mtrr *s = &vcpu->arch.mtrr_state;
+
+	BUILD_BUG_ON(sizeof(m->var) != sizeof(s->var) ||
+		     sizeof(m->fixed_16k) != sizeof(s->fixed_16k) ||
+		     sizeof(m->fixed_4k) != sizeof(s->fixed_4k));
+	memcpy(m->var, s->var, sizeof(m->var));
+	m->fixed_64k = s->fixed_64k;
+	memcpy(m->fixed_16k, s->fixed_16k, sizeof(m->fixed_16k));
+	memcpy(m->fixed_4k, s->fixed_4k, sizeof(m->fixed_4k));
+	m->deftype = s->deftype;
+	m->phys_bits = cpuid_maxphyaddr(vcpu);
+}
+
+/**
+ * kvm_memattr_mtrr_written() - A vCPU wrote one of its MTRRs.
+ * @vcpu: the vCPU; &kvm_vcpu_arch.mtrr_state holds the new value.
+ */
+void kvm_memattr_mtrr_written(struct kvm_vcpu *vcpu)
+{
+	struct kvm_memattr_x86 *ma = vcpu->kvm->arch.memattr;
+	struct kvm_memattr_gfn_ranges frames = { .nr = 0 };
+	struct kvm_memattr_mtrrs m;
+
+	if (!ma)
+		return;
+	vcpu_mtrrs(vcpu, &m);
+	spin_lock(&ma->lock);
+	kvm_memattr_mtrr_vm_write(&ma->mtrr, &m,
+				  kvm_read_cr0_bits(vcpu, X86_CR0_CD),
+				  kvm_memattr_ept_vm_facts(vcpu->kvm), &frames);
+	queue(ma, &frames);
+	spin_unlock(&ma->lock);
+	if (frames.nr)
+		zap_queued(vcpu->kvm, ma);
+}
+
+/**
+ * kvm_memattr_cr0_cd_changed() - A vCPU set or cleared CR0.CD.
+ * @vcpu: the vCPU.
+ * @cr0: its new CR0.
+ */
+void kvm_memattr_cr0_cd_changed(struct kvm_vcpu *vcpu, unsigned long cr0)
+{
+	struct kvm_memattr_x86 *ma = vcpu->kvm->arch.memattr;
+	struct kvm_memattr_gfn_ranges frames = { .nr = 0 };
+	struct kvm_memattr_mtrrs m;
+
+	if (!ma)
+		return;
+	vcpu_mtrrs(vcpu, &m);
+	spin_lock(&ma->lock);
+	kvm_memattr_mtrr_vm_cr0(&ma->mtrr, &m, cr0 & X86_CR0_CD,
+				kvm_memattr_ept_vm_facts(vcpu->kvm), &frames);
+	queue(ma, &frames);
+	spin_unlock(&ma->lock);
+	if (frames.nr)
+		zap_queued(vcpu->kvm, ma);
+}
+
+/**
+ * kvm_memattr_nc_dma_changed() - The VM's first non-coherent DMA device
+ *	arrived or its last one left.
+ * @kvm: the VM, kvm_arch_has_noncoherent_dma() already updated.
+ *
+ * Return: false if the VM does not honor guest MTRRs: the caller zaps as
+ * it does without the capability.
+ */
+bool kvm_memattr_nc_dma_changed(struct kvm *kvm)
+{
+	struct kvm_memattr_x86 *ma = kvm->arch.memattr;
+	struct kvm_memattr_gfn_ranges frames = { .nr = 0 };
+	union kvm_memattr_facts new, old;
+
+	if (!ma)
+		return false;
+
+	new = kvm_memattr_ept_vm_facts(kvm);
+	old = new;
+	old.nc_dma = !new.nc_dma;
+	spin_lock(&ma->lock);
+	kvm_memattr_mtrr_vm_facts(&ma->mtrr, old, new, &frames);
+	queue(ma, &frames);
+	spin_unlock(&ma->lock);
+	if (frames.nr)
+		zap_queued(kvm, ma);
+	return true;
+}
+
+/**
+ * __kvm_memattr_tdp_fault() - A TDP fault in a VM that honors its MTRRs.
+ * @vcpu: the faulting vCPU.
+ * @fault: the fault; its max_level is lowered until the MTRRs give the
+ *	block one type.
+ */
+void __kvm_memattr_tdp_fault(struct kvm_vcpu *vcpu,
+			     struct kvm_page_fault *fault)
+{
+	struct kvm_memattr_x86 *ma = vcpu->kvm->arch.memattr;
+	u64 pages;
+
+	spin_lock(&ma->lock);
+	pages = kvm_memattr_mtrr_vm_fault(&ma->mtrr, fault->gfn,
+					  KVM_PAGES_PER_HPAGE(fault->max_level),
+					  kvm_read_cr0_bits(vcpu, X86_CR0_CD));
+	spin_unlock(&ma->lock);
+
+	while (KVM_PAGES_PER_HPAGE(fault->max_level) > pages)
+		fault->max_level--;
+}
+EXPORT_SYMBOL_GPL(__kvm_memattr_tdp_fault);
