@@ -281,13 +281,15 @@ static const char *const memtypes[] = {
 
 /*
  * A line is "0x<start>-0x<end>   <size><unit> <level> <attributes>", the
- * attributes being " " or "F" (valid), R, W, X, AF, BLK and the memory type.
+ * attributes being "F" (invalid), R, W, X (execute-never), AF, BLK and the
+ * memory type; a range of zero entries has none.
  */
 int s2_lookup(struct kvm_vm *vm, uint64_t gpa, struct s2_range *r)
 {
 	char path[512], line[512], size[32], tok[64];
 	unsigned long long start, end;
 	int level, off, n, i;
+	bool invalid;
 	FILE *f;
 
 	vm_debugfs_path(vm, "stage2_page_tables", path, sizeof(path));
@@ -301,16 +303,16 @@ int s2_lookup(struct kvm_vm *vm, uint64_t gpa, struct s2_range *r)
 		if (gpa < start || gpa >= end)
 			continue;
 		memset(r, 0, sizeof(*r));
+		invalid = false;
 		r->start = start;
 		r->end = end;
 		r->level = level;
-		r->valid = true;
 		r->exec = true;
 		for (n = off; sscanf(line + n, "%63s%n", tok, &i) == 1; n += i) {
 			unsigned int t;
 
 			if (!strcmp(tok, "F"))
-				r->valid = false;
+				invalid = true;
 			else if (!strcmp(tok, "R"))
 				r->read = true;
 			else if (!strcmp(tok, "W"))
@@ -324,6 +326,12 @@ int s2_lookup(struct kvm_vm *vm, uint64_t gpa, struct s2_range *r)
 					snprintf(r->memtype, sizeof(r->memtype),
 						 "%s", memtypes[t]);
 		}
+		/*
+		 * ptdump prints no attribute at all for a range of zero
+		 * entries, "F" for invalid ones with other bits set, and a
+		 * memory type for every valid leaf.
+		 */
+		r->valid = r->memtype[0] && !invalid;
 		r->exec &= r->valid;
 		fclose(f);
 		return 0;
