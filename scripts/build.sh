@@ -9,7 +9,8 @@
 #                       touches, arm64 and x86_64; diagnostics in the
 #                       series' own files are printed and fail the step
 #   build.sh modules    the out-of-tree module(s) of the top-level Kbuild
-#   build.sh guest      /init, KVM selftests, demo, initramfs
+#   build.sh guest      /init, KVM selftests, demo, initramfs (arm64)
+#   build.sh guest-x86  /init, the NPT selftest, initramfs (x86_64)
 #   build.sh series     out/series: git format-patch of the series
 #
 # MEMATTR_DEBUG=lockdep selects a PROVE_LOCKING/DEBUG_ATOMIC_SLEEP kernel
@@ -200,6 +201,45 @@ build_guest() {
 	done
 }
 
+# The x86_64 guest: /init, the programs of scripts/guest-x86_64/check.list
+# (the project's NPT test and upstream KVM selftests), and the initramfs.
+build_guest_x86() {
+	local k=$TREE/tools/testing/selftests/kvm g=$OUT/guest-x86_64
+	local ksft=$OUT/kselftest-x86_64 list=$TOP/scripts/guest-x86_64/check.list
+	local targets=() p hdr=$OUT/build-x86_64/usr/include
+
+	mkdir -p "$g" "$ksft"
+	"${X86_MAKE[@]}" headers > /dev/null
+	gcc -static -O2 -Wall -Werror -o "$g/init" "$TOP/scripts/guest/init.c"
+	for p in $(list_programs "$list"); do
+		[ -f "$k/x86_64/$p.c" ] && targets+=("$ksft/x86_64/$p")
+		[ -f "$k/$p.c" ] && targets+=("$ksft/$p")
+	done
+	make -C "$k" ARCH=x86_64 OUTPUT="$ksft" KHDR_INCLUDES="-isystem $hdr" \
+		EXTRA_CFLAGS=-static -j"$JOBS" "${targets[@]}"
+	{
+		echo "dir /dev 0755 0 0"
+		echo "nod /dev/console 0600 0 0 c 5 1"
+		echo "dir /proc 0755 0 0"
+		echo "dir /sys 0755 0 0"
+		echo "dir /tmp 1777 0 0"
+		echo "dir /etc 0755 0 0"
+		echo "dir /etc/memattr 0755 0 0"
+		echo "dir /tests 0755 0 0"
+		echo "file /init $g/init 0755 0 0"
+		echo "file /etc/memattr/check.list $list 0644 0 0"
+		for p in $(list_programs "$list"); do
+			if [ -f "$ksft/x86_64/$p" ]; then
+				echo "file /tests/$p $ksft/x86_64/$p 0755 0 0"
+			else
+				echo "file /tests/$p $ksft/$p 0755 0 0"
+			fi
+		done
+	} > "$g/check.cpio.list"
+	"$OUT/build-x86_64/usr/gen_init_cpio" "$g/check.cpio.list" | gzip -1 > "$g/check.cpio.gz.new"
+	mv "$g/check.cpio.gz.new" "$g/check.cpio.gz"
+}
+
 build_series() {
 	local dir=$OUT/series
 	rm -rf "$dir"
@@ -215,5 +255,6 @@ hygiene)	build_hygiene ;;
 modules)	build_modules ;;
 guest)		build_guest ;;
 series)		build_series ;;
-*)		die "usage: build.sh arm64|x86_64|hygiene|modules|guest|series" ;;
+guest-x86)	build_guest_x86 ;;
+*)		die "usage: build.sh arm64|x86_64|hygiene|modules|guest|guest-x86|series" ;;
 esac

@@ -110,13 +110,14 @@ else
 		not_run "$cpu" "QEMU run" "kernel or initramfs build failed"
 	done
 fi
-if $x86_ok; then
+if $x86_ok && step guest-x86_64 guest "x86_64 initramfs, /init, NPT selftest" \
+	"$TOP/scripts/build.sh" guest-x86; then
 	timed qemu-x86_64 "$TOP/scripts/qemu-x86.sh" "$LOGS/console-x86_64.log" || true
-	python3 "$TOP/scripts/results.py" kunit "$LOGS/console-x86_64.log" \
-		x86_64 > "$LOGS/console-x86_64.results" || true
+	python3 "$TOP/scripts/results.py" console "$LOGS/console-x86_64.log" \
+		x86_64 --expect-devices 1 > "$LOGS/console-x86_64.results" || true
 	record "$LOGS/console-x86_64.results"
 elif ! $qemu_only; then
-	not_run x86_64 "QEMU KUnit run" "x86_64 build failed"
+	not_run x86_64 "QEMU run" "x86_64 kernel or initramfs build failed"
 fi
 
 passed=$(grep -c '^PASS ' "$RESULTS" || true)

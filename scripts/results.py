@@ -5,8 +5,6 @@
   results.py console LOG LABEL [--expect-devices N]
       a QEMU console log: KUnit KTAP, the /init framing of each program
       (@@memattr begin/end), kselftest TAP inside it, kernel splats
-  results.py kunit LOG LABEL
-      a QEMU console log of a kernel that only runs KUnit and reboots
   results.py tap LOG LABEL
       one TAP stream from a host program
 
@@ -169,18 +167,6 @@ def console(path, label, expect_devices):
     return c.finish()
 
 
-def kunit(path, label):
-    c = Counter(label)
-    lines = read_console(path)
-    kunit_results(lines, c)
-    splat_check(lines, c)
-    # kunit_shutdown=reboot: the executor reboots once every suite ran.
-    done = any("reboot: Restarting system" in l for l in lines)
-    c.add("PASS" if done else "FAIL", "KUnit ran to completion",
-          "" if done else "no reboot: panic, hang or timeout")
-    return c.finish()
-
-
 def tap(path, label):
     c = Counter(label)
     lines = open(path, errors="replace").read().split("\n")
@@ -196,8 +182,6 @@ def main():
         if "--expect-devices" in a:
             n = int(a[a.index("--expect-devices") + 1])
         sys.exit(console(a[1], a[2], n))
-    if len(a) == 3 and a[0] == "kunit":
-        sys.exit(kunit(a[1], a[2]))
     if len(a) == 3 and a[0] == "tap":
         sys.exit(tap(a[1], a[2]))
     sys.stderr.write(__doc__)

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The NPT memory type of a passed-through BAR, end to end: a guest reads
+ * and writes the registers of an edu device bound to vfio-pci, and the
+ * leaves KVM installed (the kvmmmu:kvm_mmu_set_spte tracepoint) must
+ * select the host's UC- PAT entry for the BAR (PCD set, PWT clear) and
+ * entry 0, WB, for guest RAM. Runs on AMD NPT; QEMU's TCG emulates SVM.
+ * Honoring guest MTRRs needs EPT: on NPT the capability is absent and
+ * enabling it fails with EINVAL.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/bits.h>
+
+#include "kselftest_harness.h"
+#include "kvm_util.h"
+#include "processor.h"
+#include "vfio_bar.h"
+
+#define BAR_GPA		0xc0000000ULL
+#define BAR_SLOT	10
+#define EDU_ID		0x010000edU
+#define EDU_LIVENESS	1		/* register 1 reads back inverted */
+#define PAT_PWT		BIT_ULL(3)
+#define PAT_PCD		BIT_ULL(4)
+#define TRACING		"/sys/kernel/tracing"
+
+static void guest_code(uint64_t gva)
+{
+	uint32_t *regs = (uint32_t *)gva;
+
+	GUEST_SYNC(READ_ONCE(regs[0]));
+	WRITE_ONCE(regs[EDU_LIVENESS], 0x12345678);
+	GUEST_SYNC(READ_ONCE(regs[EDU_LIVENESS]));
+	GUEST_DONE();
+}
+
+static uint64_t run_to_sync(struct kvm_vcpu *vcpu)
+{
+	struct ucall uc;
+
+	vcpu_run(vcpu);
+	TEST_ASSERT_EQ(get_ucall(vcpu, &uc), UCALL_SYNC);
+	return uc.args[1];
+}
+
+static void tracing_write(const char *file, const char *val)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), TRACING "/%s", file);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	TEST_ASSERT(fd >= 0, "open %s: %s", path, strerror(errno));
+	TEST_ASSERT(write(fd, val, strlen(val)) == (ssize_t)strlen(val),
+		    "write %s", path);
+	close(fd);
+}
+
+/* The last leaf the tracepoint reported for @gfn, or 0. */
+static uint64_t traced_spte(uint64_t gfn)
+{
+	unsigned long long g, spte, found = 0;
+	char line[512], *ev;
+	FILE *f;
+
+	f = fopen(TRACING "/trace", "r");
+	TEST_ASSERT(f, "open " TRACING "/trace");
+	while (fgets(line, sizeof(line), f)) {
+		ev = strstr(line, "kvm_mmu_set_spte: ");
+		if (ev && sscanf(ev, "kvm_mmu_set_spte: gfn %llx spte %llx",
+				 &g, &spte) == 2 && g == gfn)
+			found = spte;
+	}
+	fclose(f);
+	return found;
+}
+
+TEST(edu_bar_selects_uc_minus)
+{
+	struct vfio_bar_dev dev;
+	struct kvm_vcpu *vcpu;
+	uint32_t *host;
+	uint64_t code_gfn, spte;
+	struct kvm_vm *vm;
+	char bdf[16];
+	void *hva;
+
+	if (!vfio_bar_find(0x1234, 0x11e8, 0, 0, bdf, sizeof(bdf)))
+		SKIP(return, "no edu device bound to vfio-pci");
+	vfio_bar_open(&dev, bdf);
+	hva = vfio_bar_mmap(&dev, 0, dev.bar[0].size);
+	host = hva;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_code);
+	vm_set_user_memory_region(vm, BAR_SLOT, 0, BAR_GPA, dev.bar[0].size,
+				  hva);
+	virt_map(vm, BAR_GPA, BAR_GPA, dev.bar[0].size / getpagesize());
+	vcpu_args_set(vcpu, 1, BAR_GPA);
+
+	tracing_write("trace", "");
+	tracing_write("events/kvmmmu/kvm_mmu_set_spte/enable", "1");
+
+	/* The guest reads the device's identity and drives a register. */
+	EXPECT_EQ(run_to_sync(vcpu), EDU_ID);
+	EXPECT_EQ(run_to_sync(vcpu), ~0x12345678U);
+	EXPECT_EQ(READ_ONCE(host[EDU_LIVENESS]), ~0x12345678U);
+
+	tracing_write("events/kvmmmu/kvm_mmu_set_spte/enable", "0");
+
+	spte = traced_spte(BAR_GPA >> 12);
+	ASSERT_NE(spte, 0) TH_LOG("no leaf traced for the BAR");
+	EXPECT_EQ(spte & (PAT_PCD | PAT_PWT), PAT_PCD)
+		TH_LOG("BAR leaf %#lx does not select UC- (PCD)", spte);
+
+	code_gfn = addr_gva2gpa(vm, (vm_vaddr_t)guest_code) >> 12;
+	spte = traced_spte(code_gfn);
+	ASSERT_NE(spte, 0) TH_LOG("no leaf traced for guest code");
+	EXPECT_EQ(spte & (PAT_PCD | PAT_PWT), 0)
+		TH_LOG("RAM leaf %#lx does not select WB", spte);
+
+	kvm_vm_free(vm);
+	munmap(hva, dev.bar[0].size);
+	vfio_bar_close(&dev);
+}
+
+TEST(honor_guest_mtrrs_needs_ept)
+{
+	struct kvm_vm *vm;
+
+	if (!kvm_is_tdp_enabled() || host_cpu_is_intel)
+		SKIP(return, "not AMD NPT");
+	vm = vm_create_barebones();
+	EXPECT_EQ(vm_check_cap(vm, KVM_CAP_X86_HONOR_GUEST_MTRRS), 0);
+	EXPECT_EQ(__vm_enable_cap(vm, KVM_CAP_X86_HONOR_GUEST_MTRRS, 1), -1);
+	EXPECT_EQ(errno, EINVAL);
+	kvm_vm_free(vm);
+}
+
+TEST_HARNESS_MAIN
