@@ -151,6 +151,21 @@ program_path() {
 	die "test program $1 was not built"
 }
 
+# cpio_skeleton INIT MODE LIST: the gen_init_cpio lines every initramfs
+# starts with: the mount points /init uses, /init, and its program list.
+cpio_skeleton() {
+	echo "dir /dev 0755 0 0"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	echo "dir /proc 0755 0 0"
+	echo "dir /sys 0755 0 0"
+	echo "dir /tmp 1777 0 0"
+	echo "dir /etc 0755 0 0"
+	echo "dir /etc/memattr 0755 0 0"
+	echo "dir /tests 0755 0 0"
+	echo "file /init $1 0755 0 0"
+	echo "file /etc/memattr/$2.list $3 0644 0 0"
+}
+
 build_guest() {
 	local k=$TREE/tools/testing/selftests/kvm targets=() p list
 	mkdir -p "$GUEST" "$KSFT"
@@ -179,16 +194,7 @@ build_guest() {
 		local mode cpio=$GUEST/$(basename "$list" .list).cpio
 		mode=$(basename "$list" .list)
 		{
-			echo "dir /dev 0755 0 0"
-			echo "nod /dev/console 0600 0 0 c 5 1"
-			echo "dir /proc 0755 0 0"
-			echo "dir /sys 0755 0 0"
-			echo "dir /tmp 1777 0 0"
-			echo "dir /etc 0755 0 0"
-			echo "dir /etc/memattr 0755 0 0"
-			echo "dir /tests 0755 0 0"
-			echo "file /init $GUEST/init 0755 0 0"
-			echo "file /etc/memattr/$mode.list $list 0644 0 0"
+			cpio_skeleton "$GUEST/init" "$mode" "$list"
 			for p in $(list_programs "$list"); do
 				echo "file /tests/$p $(program_path "$p") 0755 0 0"
 			done
@@ -218,16 +224,7 @@ build_guest_x86() {
 	make -C "$k" ARCH=x86_64 OUTPUT="$ksft" KHDR_INCLUDES="-isystem $hdr" \
 		EXTRA_CFLAGS=-static -j"$JOBS" "${targets[@]}"
 	{
-		echo "dir /dev 0755 0 0"
-		echo "nod /dev/console 0600 0 0 c 5 1"
-		echo "dir /proc 0755 0 0"
-		echo "dir /sys 0755 0 0"
-		echo "dir /tmp 1777 0 0"
-		echo "dir /etc 0755 0 0"
-		echo "dir /etc/memattr 0755 0 0"
-		echo "dir /tests 0755 0 0"
-		echo "file /init $g/init 0755 0 0"
-		echo "file /etc/memattr/check.list $list 0644 0 0"
+		cpio_skeleton "$g/init" check "$list"
 		for p in $(list_programs "$list"); do
 			if [ -f "$ksft/x86_64/$p" ]; then
 				echo "file /tests/$p $ksft/x86_64/$p 0755 0 0"

@@ -183,27 +183,34 @@ static void vcpu_mtrrs(struct kvm_vcpu *vcpu, struct kvm_memattr_mtrrs *m)
 	m->phys_bits = cpuid_maxphyaddr(vcpu);
 }
 
+/* Hand a vCPU's MTRR write or CR0.CD change to the zap rules, and zap. */
+static void vcpu_changed(struct kvm_vcpu *vcpu, bool cr0_cd, bool cr0_changed)
+{
+	struct kvm_memattr_x86 *ma = vcpu->kvm->arch.memattr;
+	union kvm_memattr_facts f = kvm_memattr_ept_vm_facts(vcpu->kvm);
+	struct kvm_memattr_gfn_ranges frames = { .nr = 0 };
+	struct kvm_memattr_mtrrs m;
+
+	vcpu_mtrrs(vcpu, &m);
+	spin_lock(&ma->lock);
+	if (cr0_changed)
+		kvm_memattr_mtrr_vm_cr0(&ma->mtrr, &m, cr0_cd, f, &frames);
+	else
+		kvm_memattr_mtrr_vm_write(&ma->mtrr, &m, cr0_cd, f, &frames);
+	queue(ma, &frames);
+	spin_unlock(&ma->lock);
+	if (frames.nr)
+		zap_queued(vcpu->kvm, ma);
+}
+
 /**
  * kvm_memattr_mtrr_written() - A vCPU wrote one of its MTRRs.
  * @vcpu: the vCPU; &kvm_vcpu_arch.mtrr_state holds the new value.
  */
 void kvm_memattr_mtrr_written(struct kvm_vcpu *vcpu)
 {
-	struct kvm_memattr_x86 *ma = vcpu->kvm->arch.memattr;
-	struct kvm_memattr_gfn_ranges frames = { .nr = 0 };
-	struct kvm_memattr_mtrrs m;
-
-	if (!ma)
-		return;
-	vcpu_mtrrs(vcpu, &m);
-	spin_lock(&ma->lock);
-	kvm_memattr_mtrr_vm_write(&ma->mtrr, &m,
-				  kvm_read_cr0_bits(vcpu, X86_CR0_CD),
-				  kvm_memattr_ept_vm_facts(vcpu->kvm), &frames);
-	queue(ma, &frames);
-	spin_unlock(&ma->lock);
-	if (frames.nr)
-		zap_queued(vcpu->kvm, ma);
+	if (vcpu->kvm->arch.memattr)
+		vcpu_changed(vcpu, kvm_read_cr0_bits(vcpu, X86_CR0_CD), false);
 }
 
 /**
@@ -213,20 +220,8 @@ void kvm_memattr_mtrr_written(struct kvm_vcpu *vcpu)
  */
 void kvm_memattr_cr0_cd_changed(struct kvm_vcpu *vcpu, unsigned long cr0)
 {
-	struct kvm_memattr_x86 *ma = vcpu->kvm->arch.memattr;
-	struct kvm_memattr_gfn_ranges frames = { .nr = 0 };
-	struct kvm_memattr_mtrrs m;
-
-	if (!ma)
-		return;
-	vcpu_mtrrs(vcpu, &m);
-	spin_lock(&ma->lock);
-	kvm_memattr_mtrr_vm_cr0(&ma->mtrr, &m, cr0 & X86_CR0_CD,
-				kvm_memattr_ept_vm_facts(vcpu->kvm), &frames);
-	queue(ma, &frames);
-	spin_unlock(&ma->lock);
-	if (frames.nr)
-		zap_queued(vcpu->kvm, ma);
+	if (vcpu->kvm->arch.memattr)
+		vcpu_changed(vcpu, cr0 & X86_CR0_CD, true);
 }
 
 /**
