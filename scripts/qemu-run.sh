@@ -5,7 +5,9 @@
 #
 # Boot the patched arm64 kernel under TCG with nested virtualization, an
 # SMMUv3 and the emulated PCI devices the tests pass through:
-#   ivshmem-plain   BAR2 64-bit prefetchable, RAM-backed: 64 MiB and 1 GiB
+#   ivshmem-plain   BAR2 64-bit prefetchable, RAM-backed: 64 MiB and 1 GiB;
+#                   the 64 MiB one alone behind a root port, so that
+#                   VFIO_DEVICE_RESET has a reset (secondary bus) to use
 #   edu             BAR0 non-prefetchable registers
 #   bochs-display   BAR0 prefetchable VRAM, BAR2 non-prefetchable registers
 # CPU is "max" (FEAT_S2FWB) or "neoverse-n1" (VHE, no FEAT_S2FWB). MODE
@@ -32,7 +34,8 @@ exec timeout --foreground -k 10 "$timeout" qemu-system-aarch64 \
 	-initrd "$OUT/guest/$mode.cpio.gz" \
 	-append "console=ttyAMA0 panic=-1 mem=1792M memattr.mode=$mode" \
 	-object memory-backend-ram,id=shm64,size=64M \
-	-device ivshmem-plain,memdev=shm64 \
+	-device pcie-root-port,id=rp0,chassis=1,slot=1 \
+	-device ivshmem-plain,memdev=shm64,bus=rp0 \
 	-object memory-backend-ram,id=shm1g,size=1G \
 	-device ivshmem-plain,memdev=shm1g \
 	-device edu \
