@@ -17,13 +17,19 @@
 # in out/build-arm64-lockdep.
 . "$(dirname "$0")/lib.sh"
 
+# Each arm64 build has its own copy of the out-of-tree module sources: an
+# external module's objects name the kernel's generated headers relative
+# to the build they were made in, so objects shared between two builds
+# would look up to date against the other one's headers.
 if [ "${MEMATTR_DEBUG:-}" = lockdep ]; then
 	ARM64_BUILD=$OUT/build-arm64-lockdep
 	ARM64_FRAGMENTS=("$TOP/scripts/configs/arm64.config"
 			 "$TOP/scripts/configs/arm64-lockdep.config")
+	EXTMOD=$OUT/extmod-lockdep
 else
 	ARM64_BUILD=$OUT/build-arm64
 	ARM64_FRAGMENTS=("$TOP/scripts/configs/arm64.config")
+	EXTMOD=$OUT/extmod
 fi
 ARM64_MAKE=(make -C "$TREE" O="$ARM64_BUILD" ARCH=arm64
 	    CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc"
@@ -117,7 +123,7 @@ build_hygiene() {
 }
 
 build_modules() {
-	local src=$OUT/extmod
+	local src=$EXTMOD
 	mkdir -p "$src"
 	# Kbuild of 6.12 writes objects next to the sources: build a copy.
 	rsync -a --delete --exclude='/out/' --exclude='/.git/' \
@@ -198,7 +204,7 @@ build_guest() {
 			for p in $(list_programs "$list"); do
 				echo "file /tests/$p $(program_path "$p") 0755 0 0"
 			done
-			for p in $(find "$OUT/extmod" -name '*.ko' 2>/dev/null); do
+			for p in $(find "$EXTMOD" -name '*.ko' 2>/dev/null); do
 				echo "file /tests/$(basename "$p") $p 0644 0 0"
 			done
 		} > "$cpio.list"

@@ -18,6 +18,8 @@ import sys
 SPLATS = re.compile(r"(WARNING: CPU: \d+ PID|BUG: |Oops|Kernel panic|"
                     r"Unable to handle kernel|INFO: task .* blocked|"
                     r"possible circular locking|inconsistent lock state|"
+                    r"WARNING: (?:possible|suspicious|bad unlock balance|"
+                    r"held lock freed|lock held when)|"
                     r"sleeping function called from invalid context|"
                     r"UBSAN:|KASAN:)")
 TAP_LINE = re.compile(r"^\s*(not ok|ok) \d+ (?:- )?(.*?)(?:\s+# (SKIP|skip|TODO)\b.*)?$")
