@@ -203,22 +203,6 @@ FIXTURE_TEARDOWN(pfnmap)
 		close(self->fd);
 }
 
-/* Run to the next ucall: UCALL_SYNC (its first argument in @val) or DONE. */
-static int run_ucall(struct kvm_vcpu *vcpu, uint64_t *val)
-{
-	struct ucall uc;
-	int cmd;
-
-	vcpu_run(vcpu);
-	cmd = get_ucall(vcpu, &uc);
-	if (cmd == UCALL_ABORT)
-		REPORT_GUEST_ASSERT(uc);
-	TEST_ASSERT(cmd == UCALL_SYNC || cmd == UCALL_DONE, "unexpected exit %s",
-		    exit_reason_str(vcpu->run->exit_reason));
-	*val = uc.args[0];
-	return cmd;
-}
-
 /*
  * Map @hva at MEM_GPA. Returns false if KVM refused the memslot, which it
  * must for cacheable memory (@cacheable) where the CPU lacks FWB or DIC.
@@ -254,9 +238,9 @@ TEST_F_TIMEOUT(pfnmap, stage2_memory_type, 120)
 			 !variant->memtype, 0))
 		return;
 	WRITE_ONCE(mem[0], PATTERN);
-	EXPECT_EQ(run_ucall(self->vcpu, &val), UCALL_SYNC);
+	EXPECT_EQ(run_to_ucall(self->vcpu, &val), UCALL_SYNC);
 	EXPECT_EQ(val, PATTERN);
-	EXPECT_EQ(run_ucall(self->vcpu, &val), UCALL_DONE);
+	EXPECT_EQ(run_to_ucall(self->vcpu, &val), UCALL_DONE);
 	EXPECT_EQ(READ_ONCE(mem[1]), PATTERN);
 
 	ASSERT_EQ(s2_lookup(self->vm, MEM_GPA, &r), 0);
@@ -283,7 +267,7 @@ TEST_F_TIMEOUT(pfnmap, exec, 120)
 		return;
 	/* Where execution is allowed, the guest's call returns at once. */
 	WRITE_ONCE(insn[0], AARCH64_RET);
-	EXPECT_EQ(run_ucall(self->vcpu, &aborted), UCALL_SYNC);
+	EXPECT_EQ(run_to_ucall(self->vcpu, &aborted), UCALL_SYNC);
 	/* Device and Normal-NC never execute; cacheable memory may. */
 	EXPECT_EQ(aborted, !!variant->memtype);
 }

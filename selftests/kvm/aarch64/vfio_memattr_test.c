@@ -152,24 +152,6 @@ static void bar_vm_destroy(struct bar_vm *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* Run to the next ucall: the first argument of a SYNC, or UCALL_DONE. */
-static int run_to_ucall(struct kvm_vcpu *vcpu, uint64_t *val)
-{
-	struct ucall uc;
-	int cmd;
-
-	vcpu_run(vcpu);
-	cmd = get_ucall(vcpu, &uc);
-	if (cmd == UCALL_ABORT)
-		REPORT_GUEST_ASSERT(uc);
-	TEST_ASSERT(cmd == UCALL_SYNC || cmd == UCALL_DONE,
-		    "unexpected exit %s",
-		    exit_reason_str(vcpu->run->exit_reason));
-	if (val)
-		*val = uc.args[0];
-	return cmd;
-}
-
 static void run_to_done(struct kvm_vcpu *vcpu)
 {
 	while (run_to_ucall(vcpu, NULL) != UCALL_DONE)

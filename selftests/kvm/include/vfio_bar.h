@@ -100,4 +100,10 @@ int module_param_write(const char *module, const char *param,
 int module_param_read(const char *module, const char *param, char *buf,
 		      size_t len);
 
+/*
+ * Run @vcpu to its next ucall, which must be a SYNC (its first argument
+ * in @val, if not NULL) or DONE; a guest assertion fails the test.
+ */
+int run_to_ucall(struct kvm_vcpu *vcpu, uint64_t *val);
+
 #endif /* SELFTEST_KVM_VFIO_BAR_H */

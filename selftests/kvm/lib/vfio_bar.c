@@ -17,6 +17,7 @@
 #include <linux/vfio.h>
 
 #include "test_util.h"
+#include "ucall_common.h"
 #include "vfio_bar.h"
 
 #define PCI_DEVICES	"/sys/bus/pci/devices"
@@ -417,4 +418,21 @@ int module_param_read(const char *module, const char *param, char *buf,
 
 	snprintf(path, sizeof(path), "/sys/module/%s/parameters/%s", module, param);
 	return read_path(path, buf, len);
+}
+
+int run_to_ucall(struct kvm_vcpu *vcpu, uint64_t *val)
+{
+	struct ucall uc;
+	int cmd;
+
+	vcpu_run(vcpu);
+	cmd = get_ucall(vcpu, &uc);
+	if (cmd == UCALL_ABORT)
+		REPORT_GUEST_ASSERT(uc);
+	TEST_ASSERT(cmd == UCALL_SYNC || cmd == UCALL_DONE,
+		    "unexpected exit %s",
+		    exit_reason_str(vcpu->run->exit_reason));
+	if (val)
+		*val = uc.args[0];
+	return cmd;
 }
