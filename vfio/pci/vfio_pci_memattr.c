@@ -393,6 +393,8 @@ static struct memattr_attribute memattr_bar_attrs[] = {
 	MEMATTR_ATTR_RO(bar5_reason, reason_show, 5),
 };
 
+static_assert(ARRAY_SIZE(memattr_bar_attrs) == 3 * PCI_STD_NUM_BARS);
+
 static struct attribute *memattr_attrs[] = {
 	&memattr_bar_attrs[0].attr.attr,
 	&memattr_bar_attrs[1].attr.attr,
