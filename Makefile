@@ -7,6 +7,7 @@
 #   make demo       boot the patched kernel and show each BAR's stage-2 type
 #   make bench      decision cost (instructions) and MTRR zap cost
 #   make series     out/series/*.patch, the kernel patch series
+#   make check-bisect  build every commit of the series alone (arm64, x86_64)
 #
 # Both check and demo install the Debian packages they need (scripts/deps.sh).
 
@@ -17,7 +18,7 @@ OUT	:= $(TOP)/out
 export TOP OUT
 
 .PHONY: all tool deps tree kernel kernel-x86 modules guest series \
-	check check-lockdep demo bench clean help
+	check check-lockdep check-bisect demo bench clean help
 
 all: tool
 
@@ -51,6 +52,9 @@ check:
 check-lockdep:
 	@MEMATTR_DEBUG=lockdep scripts/check.sh --qemu-only
 
+check-bisect:
+	@scripts/bisect.sh
+
 demo:
 	@scripts/demo.sh
 
@@ -61,4 +65,4 @@ clean:
 	rm -rf $(OUT)
 
 help:
-	@sed -n '3,12p' Makefile
+	@sed -n '3,13p' Makefile

@@ -16,8 +16,8 @@ qemu_only=false
 [ "${1:-}" = --qemu-only ] && qemu_only=true
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 CPUS=(max neoverse-n1)
-# ivshmem 64 MiB, ivshmem 1 GiB, edu, bochs-display
-DEVICES=4
+# ivshmem 64 MiB, ivshmem 1 GiB, edu, bochs-display, pci-testdev
+DEVICES=5
 
 : > "$RESULTS"
 : > "$LOGS/timings.txt"
@@ -105,8 +105,15 @@ if $kernel_ok && step guest guest "initramfs, /init, KVM selftests" \
 			"$cpu" --expect-devices "$DEVICES" > "$LOGS/console-$cpu.results" || true
 		record "$LOGS/console-$cpu.results"
 	done
+	# The platform properties fixed at boot, the other way round.
+	timed qemu-platform "$TOP/scripts/qemu-run.sh" max platform \
+		"$LOGS/console-platform.log" 600 || true
+	python3 "$TOP/scripts/results.py" console "$LOGS/console-platform.log" \
+		platform --expect-devices "$DEVICES" --no-kunit \
+		> "$LOGS/console-platform.results" || true
+	record "$LOGS/console-platform.results"
 else
-	for cpu in "${CPUS[@]}"; do
+	for cpu in "${CPUS[@]}" platform; do
 		not_run "$cpu" "QEMU run" "kernel or initramfs build failed"
 	done
 fi

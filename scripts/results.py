@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn test output into per-test results and counts.
 
-  results.py console LOG LABEL [--expect-devices N]
-      a QEMU console log: KUnit KTAP, the /init framing of each program
-      (@@memattr begin/end), kselftest TAP inside it, kernel splats
+  results.py console LOG LABEL [--expect-devices N] [--no-kunit]
+      a QEMU console log: KUnit KTAP (unless the boot disabled KUnit),
+      the /init framing of each program (@@memattr begin/end), kselftest
+      TAP inside it, kernel splats
   results.py tap LOG LABEL
       one TAP stream from a host program
 
@@ -107,7 +108,7 @@ def read_console(path):
     return open(path, errors="replace").read().replace("\r", "").split("\n")
 
 
-def console(path, label, expect_devices):
+def console(path, label, expect_devices, kunit=True):
     c = Counter(label)
     lines = read_console(path)
 
@@ -116,7 +117,8 @@ def console(path, label, expect_devices):
         init_at = next(i for i, l in enumerate(lines) if "@@memattr init" in l)
     except StopIteration:
         init_at = len(lines)
-    kunit_results(lines[:init_at], c)
+    if kunit:
+        kunit_results(lines[:init_at], c)
 
     # Devices bound to vfio-pci by /init.
     bound = 0
@@ -183,7 +185,7 @@ def main():
         n = 0
         if "--expect-devices" in a:
             n = int(a[a.index("--expect-devices") + 1])
-        sys.exit(console(a[1], a[2], n))
+        sys.exit(console(a[1], a[2], n, "--no-kunit" not in a))
     if len(a) == 3 and a[0] == "tap":
         sys.exit(tap(a[1], a[2]))
     sys.stderr.write(__doc__)

@@ -110,11 +110,15 @@ enum kvm_memattr_backing {
  * @KVM_MEMATTR_HOST_WB: cacheable page protection. For device memory this
  *	is the provider's statement that the memory is coherent and may be
  *	cached, as nvgrace-gpu does for its device memory.
+ * @KVM_MEMATTR_HOST_DEVICE_nGnRnE: arm64 Device-nGnRnE page protection
+ *	(pgprot_noncached()), the strongest Device type;
+ *	KVM_MEMATTR_HOST_DEVICE is any other Device type.
  */
 enum kvm_memattr_host {
 	KVM_MEMATTR_HOST_DEVICE,
 	KVM_MEMATTR_HOST_NC,
 	KVM_MEMATTR_HOST_WB,
+	KVM_MEMATTR_HOST_DEVICE_nGnRnE,
 };
 
 /**
@@ -127,6 +131,11 @@ enum kvm_memattr_host {
  *	only for a BAR classified tolerant on a platform that guarantees
  *	containment of Normal-NC faults; see kvm_memattr_classify_bar().
  * @exec: the access is an instruction fetch.
+ * @mte: arm64: the VM uses MTE, so every cacheable mapping must have
+ *	allocation tag storage, which only kernel RAM has.
+ * @exact: the provider declared that the memory tolerates no mapping of a
+ *	memory type other than the host's own (VM_EXACT_MEMTYPE): the device
+ *	is intolerant of mismatched aliases.
  * @fwb: arm64 FEAT_S2FWB is in use for this stage-2.
  * @dic: arm64 CTR_EL0.DIC: no instruction-cache maintenance needed.
  * @self_snoop: x86 X86_FEATURE_SELFSNOOP.
@@ -161,9 +170,14 @@ union kvm_memattr_facts {
 		u32 cr0_cd:1;
 		u32 guest_mtrr:4;
 		u32 host_mtrr:4;
-		u32 unused:11;
+		u32 mte:1;
+		u32 exact:1;
+		u32 unused:9;
 	};
 };
+
+/* Every facts word below this combines facts in use; @unused starts here. */
+#define KVM_MEMATTR_FACTS_LIMIT	BIT(23)
 
 /* Decision flags, see &struct kvm_memattr_decision. */
 #define KVM_MEMATTR_F_COMBINES	BIT(0)
@@ -218,8 +232,8 @@ union kvm_memattr_facts {
  *	without it stage-2 cannot force the type, and KVM has no kernel alias
  *	to clean the caches with.
  * @KVM_MEMATTR_R_REFUSE_NO_DIC: cacheable device memory needs CTR_EL0.DIC.
- * @KVM_MEMATTR_R_REFUSE_X86_CACHEABLE_MMIO: x86 never maps host MMIO
- *	cacheable: cacheable accesses to MMIO cause machine checks.
+ * @KVM_MEMATTR_R_REFUSE_MTE: cacheable device memory in a VM that uses
+ *	MTE: the memory has no allocation tag storage.
  * @KVM_MEMATTR_R_REFUSE_NOT_CONTAINED: Normal-NC requested on a platform
  *	that does not guarantee containment of Normal-NC faults.
  * @KVM_MEMATTR_R_REFUSE_INTOLERANT: Normal-NC requested for a device the
@@ -228,6 +242,13 @@ union kvm_memattr_facts {
  *	IGNORE_GUEST_PAT quirk is off on a CPU without self-snoop, which KVM
  *	does not allow.
  * @KVM_MEMATTR_R_REFUSE_INCONSISTENT: the facts contradict each other.
+ * @KVM_MEMATTR_R_DEV_EXACT: device memory that tolerates no other memory
+ *	type, which the host maps Device-nGnRnE: Device-nGnRnE at stage 2,
+ *	which no stage-1 type can change.
+ * @KVM_MEMATTR_R_REFUSE_NOT_EXACT: device memory that tolerates no other
+ *	memory type, which the host maps with a type stage 2 cannot force.
+ * @KVM_MEMATTR_R_BAR_QUIRK_MISMATCH_INTOLERANT: the quirk table lists the
+ *	device as intolerant of any alias of another memory type.
  * @KVM_MEMATTR_R_NR: number of reasons.
  */
 enum kvm_memattr_reason {
@@ -255,11 +276,14 @@ enum kvm_memattr_reason {
 	KVM_MEMATTR_R_REFUSE_EXEC,
 	KVM_MEMATTR_R_REFUSE_NO_FWB,
 	KVM_MEMATTR_R_REFUSE_NO_DIC,
-	KVM_MEMATTR_R_REFUSE_X86_CACHEABLE_MMIO,
+	KVM_MEMATTR_R_REFUSE_MTE,
 	KVM_MEMATTR_R_REFUSE_NOT_CONTAINED,
 	KVM_MEMATTR_R_REFUSE_INTOLERANT,
 	KVM_MEMATTR_R_REFUSE_QUIRK_NEEDS_SELF_SNOOP,
 	KVM_MEMATTR_R_REFUSE_INCONSISTENT,
+	KVM_MEMATTR_R_DEV_EXACT,
+	KVM_MEMATTR_R_REFUSE_NOT_EXACT,
+	KVM_MEMATTR_R_BAR_QUIRK_MISMATCH_INTOLERANT,
 	KVM_MEMATTR_R_NR,
 };
 
@@ -323,8 +347,10 @@ struct kvm_memattr_enc {
  *	from @enc, the inverse of @encode; @reason and @refuse are left 0.
  *	Returns 0, or -EINVAL for a reserved encoding.
  *
- * The table is a test and tool seam: the kernel's fault paths call their
- * format's policy and encoder directly, never through these pointers.
+ * The kernel writes its page tables through the same functions the tests
+ * and tools check: arm64 encodes each stage-2 mapping through
+ * kvm_memattr_s2_ops, x86's memory-type hooks call the functions the EPT
+ * and NPT tables point to.
  */
 struct kvm_memattr_ops {
 	enum kvm_memattr_arch arch;
@@ -352,12 +378,16 @@ struct kvm_memattr_decision kvm_memattr_resolve_npt(union kvm_memattr_facts f);
  *	VM_ALLOW_ANY_UNCACHED: stage-2 Normal-NC.
  * @KVM_MEMATTR_CLASS_CACHEABLE: host cacheable mapping of coherent device
  *	memory: stage-2 Normal-WB.
+ * @KVM_MEMATTR_CLASS_DEVICE_EXACT: host Device-nGnRnE mapping plus
+ *	VM_EXACT_MEMTYPE, for a device intolerant of mismatched aliases:
+ *	stage-2 Device-nGnRnE, forced.
  * @KVM_MEMATTR_CLASS_NR: number of classes.
  */
 enum kvm_memattr_bar_class {
 	KVM_MEMATTR_CLASS_DEVICE,
 	KVM_MEMATTR_CLASS_NORMAL_NC,
 	KVM_MEMATTR_CLASS_CACHEABLE,
+	KVM_MEMATTR_CLASS_DEVICE_EXACT,
 	KVM_MEMATTR_CLASS_NR,
 };
 
@@ -367,12 +397,15 @@ enum kvm_memattr_bar_class {
  * @KVM_MEMATTR_TOL_TOLERANT: tolerates Normal-NC/WC aliases on every
  *	memory BAR.
  * @KVM_MEMATTR_TOL_INTOLERANT: must be mapped Device on every memory BAR.
+ * @KVM_MEMATTR_TOL_MISMATCH_INTOLERANT: tolerates no mapping of another
+ *	memory type than the host's on any memory BAR (nor Normal-NC).
  * @KVM_MEMATTR_TOL_NR: number of values.
  */
 enum kvm_memattr_tolerance {
 	KVM_MEMATTR_TOL_DEFAULT,
 	KVM_MEMATTR_TOL_TOLERANT,
 	KVM_MEMATTR_TOL_INTOLERANT,
+	KVM_MEMATTR_TOL_MISMATCH_INTOLERANT,
 	KVM_MEMATTR_TOL_NR,
 };
 
@@ -381,14 +414,18 @@ enum kvm_memattr_tolerance {
  * @KVM_MEMATTR_OVR_AUTO: classify from the facts.
  * @KVM_MEMATTR_OVR_DEVICE: always Device.
  * @KVM_MEMATTR_OVR_NORMAL_NC: Normal-NC; refused where unsafe.
- * @KVM_MEMATTR_OVR_CACHEABLE: coherent cacheable; refused where unsafe.
+ * @KVM_MEMATTR_OVR_DEVICE_EXACT: the device tolerates no alias of another
+ *	memory type: the host's own type, forced.
  * @KVM_MEMATTR_OVR_NR: number of values.
+ *
+ * There is no cacheable override: only a provider that knows the memory
+ * is coherent, and maps it cacheable itself, can say so.
  */
 enum kvm_memattr_override {
 	KVM_MEMATTR_OVR_AUTO,
 	KVM_MEMATTR_OVR_DEVICE,
 	KVM_MEMATTR_OVR_NORMAL_NC,
-	KVM_MEMATTR_OVR_CACHEABLE,
+	KVM_MEMATTR_OVR_DEVICE_EXACT,
 	KVM_MEMATTR_OVR_NR,
 };
 
@@ -401,8 +438,6 @@ enum kvm_memattr_override {
  * @override: &enum kvm_memattr_override from the administrator.
  * @contained: the platform guarantees that no access through a Normal-NC
  *	mapping can cause an uncontained failure (system-wide setting).
- * @fwb: arm64 FEAT_S2FWB.
- * @dic: arm64 CTR_EL0.DIC.
  */
 struct kvm_memattr_bar_facts {
 	u8 arch;
@@ -410,8 +445,6 @@ struct kvm_memattr_bar_facts {
 	u8 tolerance:2;
 	u8 override:2;
 	u8 contained:1;
-	u8 fwb:1;
-	u8 dic:1;
 };
 
 /**
@@ -433,8 +466,8 @@ kvm_memattr_classify_bar(struct kvm_memattr_bar_facts f);
  * kvm_memattr_facts_from_class() - Facts a BAR of class @class presents.
  * @class: &enum kvm_memattr_bar_class.
  *
- * Return: the @host and @nc_allowed facts the provider's VMA carries for
- * @class, with @backing set to KVM_MEMATTR_MMIO. Used by tools and tests to
+ * Return: the @host, @nc_allowed and @exact facts the provider's VMA
+ * carries for @class, with @backing set to KVM_MEMATTR_MMIO. Used by tools and tests to
  * chain kvm_memattr_classify_bar() into the mapping policies exactly as the
  * VMA carries the class from vfio-pci to KVM.
  */
@@ -448,23 +481,12 @@ const char *kvm_memattr_override_name(u8 override);
 
 /**
  * kvm_memattr_parse_override() - Parse an administrator's override.
- * @buf: "auto", "device", "normal-nc" or "cacheable", optionally followed
- *	by a newline.
+ * @buf: "auto", "device", "normal-nc" or "device-exact", optionally
+ *	followed by a newline.
  *
  * Return: an &enum kvm_memattr_override, or -EINVAL.
  */
 int kvm_memattr_parse_override(const char *buf);
-
-#ifdef __KERNEL__
-#if IS_ENABLED(CONFIG_KVM) && defined(CONFIG_ARM64)
-union kvm_memattr_facts kvm_memattr_host_facts(void);
-#else
-static inline union kvm_memattr_facts kvm_memattr_host_facts(void)
-{
-	return (union kvm_memattr_facts) { .word = 0 };
-}
-#endif
-#endif
 
 /* The backends; the kernel builds only its own architecture's. */
 extern const struct kvm_memattr_ops kvm_memattr_s2_ops;

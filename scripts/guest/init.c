@@ -78,6 +78,7 @@ static const struct {
 	{ "0x1af4:0x1110", "ivshmem-plain" },
 	{ "0x1234:0x11e8", "edu" },
 	{ "0x1234:0x1111", "bochs-display" },
+	{ "0x1b36:0x0005", "pci-testdev" },
 };
 
 /* Hand every emulated test device to vfio-pci and report where it went. */

@@ -74,10 +74,16 @@ static int check_one(const struct memattr_row *row, void *arg)
 static bool check_totality(enum kvm_memattr_arch arch)
 {
 	const struct kvm_memattr_ops *ops = memattr_ops(arch);
+	union kvm_memattr_facts unused = { .unused = 1 };
 	unsigned long bad = 0;
 	u32 w;
 
-	for (w = 0; w < (1u << 21); w++) {
+	if (unused.word != KVM_MEMATTR_FACTS_LIMIT) {
+		printf("# KVM_MEMATTR_FACTS_LIMIT %#lx, first unused fact bit %#x\n",
+		       (unsigned long)KVM_MEMATTR_FACTS_LIMIT, unused.word);
+		return false;
+	}
+	for (w = 0; w < KVM_MEMATTR_FACTS_LIMIT; w++) {
 		union kvm_memattr_facts f = { .word = w };
 		struct kvm_memattr_decision d = ops->resolve(f);
 		struct kvm_memattr_enc enc;
@@ -125,7 +131,7 @@ static bool check_parse(void)
 		{ "auto\n", KVM_MEMATTR_OVR_AUTO },
 		{ "device", KVM_MEMATTR_OVR_DEVICE },
 		{ "normal-nc\n", KVM_MEMATTR_OVR_NORMAL_NC },
-		{ "cacheable", KVM_MEMATTR_OVR_CACHEABLE },
+		{ "cacheable", -EINVAL },
 		{ "", -EINVAL },
 		{ "\n", -EINVAL },
 		{ "Auto", -EINVAL },

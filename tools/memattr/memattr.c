@@ -66,9 +66,9 @@ static const char *errno_name(int err)
 #define A_ALL	(A_S2 | A_X86)
 
 enum key_id {
-	K_ARCH, K_BACKING, K_GUEST, K_PROVIDER, K_HOST, K_NC_ALLOWED,
+	K_ARCH, K_BACKING, K_GUEST, K_PROVIDER, K_HOST, K_NC_ALLOWED, K_EXACT,
 	K_PREFETCHABLE, K_TOLERANCE, K_OVERRIDE, K_CONTAINED, K_FWB, K_DIC,
-	K_EXEC, K_SELF_SNOOP, K_IGNORE_GUEST_PAT, K_NC_DMA,
+	K_MTE, K_EXEC, K_SELF_SNOOP, K_IGNORE_GUEST_PAT, K_NC_DMA,
 	K_HONOR_GUEST_MTRR, K_CR0_CD, K_CD_NW_CLEARED, K_GUEST_MTRR,
 	K_HOST_MTRR, K_NR,
 };
@@ -78,11 +78,13 @@ static const char *const v_arch[] = { "arm64", "x86-ept", "x86-npt", "all",
 				      NULL };
 static const char *const v_backing[] = { "ram", "mmio", NULL };
 static const char *const v_provider[] = { "kernel", "vfio", "other", NULL };
-static const char *const v_host[] = { "device", "nc", "wb", NULL };
+static const char *const v_host[] = { "device", "nc", "wb", "device-ngnrne",
+				      NULL };
 static const char *const v_tolerance[] = { "default", "tolerant",
-					   "intolerant", NULL };
+					   "intolerant", "mismatch-intolerant",
+					   NULL };
 static const char *const v_override[] = { "auto", "device", "normal-nc",
-					  "cacheable", NULL };
+					  "device-exact", NULL };
 static const char *const v_mtrr[] = { "UC", "WC", "WT", "WP", "WB", NULL };
 static const u8 mtrr_types[] = { KVM_MEMTYPE_UC, KVM_MEMTYPE_WC,
 				 KVM_MEMTYPE_WT, KVM_MEMTYPE_WP,
@@ -106,6 +108,8 @@ static const struct key {
 		"cacheability of the host's own mapping (provider=other)" },
 	[K_NC_ALLOWED] = { "nc_allowed", A_S2, v_bool,
 		"VM_ALLOW_ANY_UNCACHED on the host mapping (provider=other)" },
+	[K_EXACT] = { "exact", A_S2, v_bool,
+		"VM_EXACT_MEMTYPE on the host mapping (provider=other)" },
 	[K_PREFETCHABLE] = { "prefetchable", A_ALL, v_bool,
 		"the BAR is prefetchable (provider=vfio)" },
 	[K_TOLERANCE] = { "tolerance", A_ALL, v_tolerance,
@@ -116,6 +120,7 @@ static const struct key {
 		"platform guarantees containment of Normal-NC faults (default 1)" },
 	[K_FWB] = { "fwb", A_S2, v_bool, "FEAT_S2FWB (default 1)" },
 	[K_DIC] = { "dic", A_S2, v_bool, "CTR_EL0.DIC (default 1)" },
+	[K_MTE] = { "mte", A_S2, v_bool, "the VM uses MTE (default 0)" },
 	[K_EXEC] = { "exec", A_S2, v_bool, "the access is an instruction fetch" },
 	[K_SELF_SNOOP] = { "self_snoop", A_EPT, v_bool,
 		"X86_FEATURE_SELFSNOOP (default 1)" },
@@ -195,7 +200,7 @@ static const enum key_id bar_keys[] = {
 	K_PREFETCHABLE, K_TOLERANCE, K_OVERRIDE,
 };
 
-static const enum key_id other_keys[] = { K_HOST, K_NC_ALLOWED };
+static const enum key_id other_keys[] = { K_HOST, K_NC_ALLOWED, K_EXACT };
 
 static void parse_scenario(struct scenario *s, int argc, char **argv)
 {
@@ -291,12 +296,14 @@ static void scenario_row(const struct scenario *s, enum kvm_memattr_arch arch,
 	if (arch == KVM_MEMATTR_ARM64_S2) {
 		row->facts.fwb = get(s, K_FWB, 1);
 		row->facts.dic = get(s, K_DIC, 1);
+		row->facts.mte = get(s, K_MTE, 0);
 		row->facts.exec = get(s, K_EXEC, 0);
 		row->facts.host = KVM_MEMATTR_HOST_WB;
 		if (mmio) {
 			row->provider = s->v[K_PROVIDER];
 			row->facts.host = get(s, K_HOST, KVM_MEMATTR_HOST_DEVICE);
 			row->facts.nc_allowed = get(s, K_NC_ALLOWED, 0);
+			row->facts.exact = get(s, K_EXACT, 0);
 		}
 	} else {
 		row->facts.self_snoop = get(s, K_SELF_SNOOP, 1);
@@ -308,7 +315,7 @@ static void scenario_row(const struct scenario *s, enum kvm_memattr_arch arch,
 		row->facts.guest_mtrr = mtrr_types[get(s, K_GUEST_MTRR, 4)];
 		row->facts.host_mtrr = mtrr_types[get(s, K_HOST_MTRR,
 						      mmio ? 0 : 4)];
-		/* x86 classifies BARs too, only to refuse cacheable ones. */
+		/* x86 classifies BARs too; EPT and NPT ignore the class. */
 		if (mmio && given(s, K_OVERRIDE))
 			row->provider = MEMATTR_PROVIDER_VFIO;
 	}
@@ -317,7 +324,6 @@ static void scenario_row(const struct scenario *s, enum kvm_memattr_arch arch,
 		.tolerance = get(s, K_TOLERANCE, 0),
 		.override = get(s, K_OVERRIDE, 0),
 		.contained = get(s, K_CONTAINED, 1),
-		.fwb = row->facts.fwb, .dic = row->facts.dic,
 	};
 }
 

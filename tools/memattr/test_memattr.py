@@ -24,9 +24,9 @@ def test(name, ok, detail=""):
 
 # --- help and usage ------------------------------------------------------
 rc, out, err = run("--help")
-keys = ["arch", "backing", "guest", "provider", "host", "nc_allowed",
+keys = ["arch", "backing", "guest", "provider", "host", "nc_allowed", "exact",
         "prefetchable", "tolerance", "override", "contained", "fwb", "dic",
-        "exec", "self_snoop", "ignore_guest_pat", "nc_dma",
+        "mte", "exec", "self_snoop", "ignore_guest_pat", "nc_dma",
         "honor_guest_mtrr", "cr0_cd", "cd_nw_cleared", "guest_mtrr",
         "host_mtrr"]
 test("--help exits 0 and documents every key",
@@ -110,7 +110,7 @@ counts = {}
 for r in rows:
     counts[r.get("arch")] = counts.get(r.get("arch"), 0) + 1
 test("sweep covers every combination of each backend",
-     counts == {"arm64": 3080, "x86-ept": 3840, "x86-npt": 240}, counts)
+     counts == {"arm64": 9072, "x86-ept": 3840, "x86-npt": 240}, counts)
 
 need = {"arch", "backing", "guest", "reason"}
 missing = [r for r in rows if not need <= set(r)]

@@ -3,17 +3,18 @@
  * Memory attributes of vfio-pci BAR mappings.
  *
  * Each memory BAR gets a class from the memory-attribute core
- * (kvm_memattr_classify_bar()): Device, Normal-NC or cacheable. The class
- * reaches KVM, and any other user of the mapping, through the VMA of the
- * BAR mapping: VM_ALLOW_ANY_UNCACHED for Normal-NC, a cacheable page
- * protection for cacheable, neither for Device. Administrators see and
- * override the class per BAR in /sys/bus/pci/devices/<bdf>/memattr/.
+ * (kvm_memattr_classify_bar()): Device, Normal-NC, or Device-exact for a
+ * device that tolerates no alias of another memory type. The class reaches
+ * KVM, and any other user of the mapping, through the VMA of the BAR
+ * mapping: VM_ALLOW_ANY_UNCACHED for Normal-NC, VM_EXACT_MEMTYPE for
+ * Device-exact, nothing for Device. vfio-pci's own kernel mapping of a
+ * Device-exact BAR has the type of the userspace one. Administrators see
+ * and override the class per BAR in /sys/bus/pci/devices/<bdf>/memattr/.
  */
 #include <linux/capability.h>
 #include <linux/kvm_memattr.h>
 #include <linux/moduleparam.h>
 #include <linux/pci.h>
-#include <linux/spinlock.h>
 #include <linux/vfio_pci_core.h>
 
 #include "vfio_pci_priv.h"
@@ -22,10 +23,12 @@
  * Normal-NC mappings of device memory can raise errors (external aborts
  * from writes, for example) that only a platform designed for it contains
  * to the offending guest. Upstream vfio-pci assumes such containment on
- * every platform; this makes the assumption a setting.
+ * every platform; this makes the assumption a property of the platform,
+ * fixed when the module loads (on the kernel command line when built in):
+ * a BAR's class must not change while a mapping of it exists.
  */
 static bool nc_containment = true;
-module_param(nc_containment, bool, 0644);
+module_param(nc_containment, bool, 0444);
 MODULE_PARM_DESC(nc_containment,
 		 "The platform contains errors caused by Normal-NC accesses to PCI BARs (default: Y, as upstream assumes)");
 
@@ -44,15 +47,22 @@ static const struct pci_device_id memattr_quirks[] = {
 	{}
 };
 
-/* Administrator's quirks: memattr_quirks=<vendor>:<device>:<tolerance>,... */
+/*
+ * Administrator's quirks, memattr_quirks=<vendor>:<device>:<tolerance>,...
+ * Set when the module loads, or on the kernel command line when it is built
+ * in, and read-only afterwards, like the platform property above. The
+ * command line is parsed before the slab allocator is up, so parsing needs
+ * no allocation.
+ */
 #define MEMATTR_MAX_USER_QUIRKS	16
+#define MEMATTR_QUIRKS_LEN	(MEMATTR_MAX_USER_QUIRKS * \
+				 sizeof("ffff:ffff:mismatch-intolerant,"))
 
 struct memattr_user_quirk {
 	u16 vendor, device;
 	u8 tolerance;
 };
 
-static DEFINE_SPINLOCK(user_quirks_lock);
 static struct memattr_user_quirk user_quirks[MEMATTR_MAX_USER_QUIRKS];
 static unsigned int nr_user_quirks;
 
@@ -60,6 +70,7 @@ static const char * const tolerance_names[KVM_MEMATTR_TOL_NR] = {
 	[KVM_MEMATTR_TOL_DEFAULT]	= "default",
 	[KVM_MEMATTR_TOL_TOLERANT]	= "tolerant",
 	[KVM_MEMATTR_TOL_INTOLERANT]	= "intolerant",
+	[KVM_MEMATTR_TOL_MISMATCH_INTOLERANT] = "mismatch-intolerant",
 };
 
 static int parse_user_quirk(char *tok, struct memattr_user_quirk *q)
@@ -82,40 +93,40 @@ static int parse_user_quirk(char *tok, struct memattr_user_quirk *q)
 	return -EINVAL;
 }
 
-/* All or nothing: a bad entry leaves the table as it was. */
+/*
+ * All or nothing: a bad entry changes nothing and fails the parameter.
+ * Only called while the module loads or the kernel boots, one at a time,
+ * so the buffers can be static rather than on the stack.
+ */
 static int memattr_quirks_set(const char *val, const struct kernel_param *kp)
 {
-	struct memattr_user_quirk parsed[MEMATTR_MAX_USER_QUIRKS];
-	char *buf, *cur, *tok;
+	static struct memattr_user_quirk parsed[MEMATTR_MAX_USER_QUIRKS];
+	static char buf[MEMATTR_QUIRKS_LEN];
 	unsigned int n = 0;
-	int ret = 0;
+	char *cur, *tok;
 
-	buf = kstrdup(val, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
+	if (strscpy(buf, val, sizeof(buf)) < 0) {
+		pr_warn("vfio-pci: memattr_quirks: longer than %zu characters\n",
+			sizeof(buf) - 1);
+		return -E2BIG;
+	}
 	cur = strim(buf);
 	while ((tok = strsep(&cur, ",")) && *tok) {
 		if (n == MEMATTR_MAX_USER_QUIRKS) {
 			pr_warn("vfio-pci: memattr_quirks: more than %d entries\n",
 				MEMATTR_MAX_USER_QUIRKS);
-			ret = -E2BIG;
-			break;
+			return -E2BIG;
 		}
 		if (parse_user_quirk(tok, &parsed[n])) {
-			pr_warn("vfio-pci: memattr_quirks: bad entry, expected <vendor>:<device>:default|tolerant|intolerant\n");
-			ret = -EINVAL;
-			break;
+			pr_warn("vfio-pci: memattr_quirks: bad entry '%s', expected <vendor>:<device>:default|tolerant|intolerant|mismatch-intolerant\n",
+				tok);
+			return -EINVAL;
 		}
 		n++;
 	}
-	kfree(buf);
-	if (ret)
-		return ret;
 
-	spin_lock(&user_quirks_lock);
 	memcpy(user_quirks, parsed, n * sizeof(parsed[0]));
 	nr_user_quirks = n;
-	spin_unlock(&user_quirks_lock);
 	return 0;
 }
 
@@ -124,12 +135,10 @@ static int memattr_quirks_get(char *buf, const struct kernel_param *kp)
 	unsigned int i;
 	int len = 0;
 
-	spin_lock(&user_quirks_lock);
 	for (i = 0; i < nr_user_quirks; i++)
 		len += sysfs_emit_at(buf, len, "%s%04x:%04x:%s", i ? "," : "",
 				     user_quirks[i].vendor, user_quirks[i].device,
 				     tolerance_names[user_quirks[i].tolerance]);
-	spin_unlock(&user_quirks_lock);
 	len += sysfs_emit_at(buf, len, "\n");
 	return len;
 }
@@ -138,25 +147,20 @@ static const struct kernel_param_ops memattr_quirks_ops = {
 	.set = memattr_quirks_set,
 	.get = memattr_quirks_get,
 };
-module_param_cb(memattr_quirks, &memattr_quirks_ops, NULL, 0644);
+module_param_cb(memattr_quirks, &memattr_quirks_ops, NULL, 0444);
 MODULE_PARM_DESC(memattr_quirks,
-		 "Per-device Normal-NC tolerance, <vendor>:<device>:default|tolerant|intolerant[,...] (hex ids); overrides the built-in table");
+		 "Per-device tolerance of Normal-NC and of mismatched aliases, <vendor>:<device>:default|tolerant|intolerant|mismatch-intolerant[,...] (hex ids); overrides the built-in table");
 
 static u8 device_tolerance(struct pci_dev *pdev)
 {
 	const struct pci_device_id *id;
 	unsigned int i;
-	u8 tol = KVM_MEMATTR_TOL_NR;
 
-	spin_lock(&user_quirks_lock);
-	for (i = 0; i < nr_user_quirks; i++) {
+	for (i = nr_user_quirks; i--; ) {
 		if (user_quirks[i].vendor == pdev->vendor &&
 		    user_quirks[i].device == pdev->device)
-			tol = user_quirks[i].tolerance;
+			return user_quirks[i].tolerance;
 	}
-	spin_unlock(&user_quirks_lock);
-	if (tol != KVM_MEMATTR_TOL_NR)
-		return tol;
 
 	id = pci_match_id(memattr_quirks, pdev);
 	return id ? id->driver_data : KVM_MEMATTR_TOL_DEFAULT;
@@ -165,8 +169,6 @@ static u8 device_tolerance(struct pci_dev *pdev)
 static struct kvm_memattr_bar_facts bar_facts(struct vfio_pci_core_device *vdev,
 					      int index, u8 override)
 {
-	union kvm_memattr_facts cpu = kvm_memattr_host_facts();
-
 	return (struct kvm_memattr_bar_facts) {
 		.arch = IS_ENABLED(CONFIG_ARM64) ? KVM_MEMATTR_ARM64_S2 :
 						   KVM_MEMATTR_X86_EPT,
@@ -174,9 +176,7 @@ static struct kvm_memattr_bar_facts bar_facts(struct vfio_pci_core_device *vdev,
 				   IORESOURCE_PREFETCH),
 		.tolerance = device_tolerance(vdev->pdev),
 		.override = override,
-		.contained = READ_ONCE(nc_containment),
-		.fwb = cpu.fwb,
-		.dic = cpu.dic,
+		.contained = nc_containment,
 	};
 }
 
@@ -197,8 +197,7 @@ static bool is_memory_bar(struct pci_dev *pdev, int index)
  * current class. The VMA keeps them for its lifetime: a class that changes
  * later applies to later mappings.
  *
- * Return: 0, or the negative errno of a classification that is refused,
- * e.g. a normal-nc override after nc_containment was turned off.
+ * Return: 0, or the negative errno of a classification that is refused.
  */
 int vfio_pci_memattr_mmap(struct vfio_pci_core_device *vdev, int index,
 			  struct vm_area_struct *vma)
@@ -213,20 +212,44 @@ int vfio_pci_memattr_mmap(struct vfio_pci_core_device *vdev, int index,
 		return -d.refuse;
 	}
 
-	switch (d.class) {
-	case KVM_MEMATTR_CLASS_CACHEABLE:
-		/* Coherent device memory: keep the cacheable protection. */
-		break;
-	case KVM_MEMATTR_CLASS_NORMAL_NC:
-		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	if (d.class == KVM_MEMATTR_CLASS_NORMAL_NC)
 		vm_flags_set(vma, VM_ALLOW_ANY_UNCACHED);
-		break;
-	default:
-		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
-		break;
-	}
+	else if (d.class == KVM_MEMATTR_CLASS_DEVICE_EXACT)
+		vm_flags_set(vma, VM_EXACT_MEMTYPE);
 	WRITE_ONCE(vdev->bar_memattr_reason[index], d.reason);
 	return 0;
+}
+
+/**
+ * vfio_pci_memattr_iomap() - vfio-pci's own kernel mapping of a BAR.
+ * @vdev: the device.
+ * @index: the BAR.
+ *
+ * pci_iomap() maps a BAR with the architecture's ioremap() type, which on
+ * arm64 is Device-nGnRE, while userspace and KVM map it Device-nGnRnE. A
+ * device that tolerates no alias of another memory type gets a
+ * non-posted mapping, the userspace type, where the architecture has one.
+ *
+ * Return: the mapping, or NULL.
+ */
+void __iomem *vfio_pci_memattr_iomap(struct vfio_pci_core_device *vdev,
+				     int index)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	struct kvm_memattr_bar_decision d;
+	void __iomem *io;
+
+	d = kvm_memattr_classify_bar(bar_facts(vdev, index,
+					       vdev->bar_memattr_override[index]));
+	if (!d.refuse && d.class == KVM_MEMATTR_CLASS_DEVICE_EXACT &&
+	    is_memory_bar(pdev, index)) {
+		io = ioremap_np(pci_resource_start(pdev, index),
+				pci_resource_len(pdev, index));
+		if (io)
+			return io;
+	}
+	return pci_iomap(pdev, index, 0);
 }
 
 /**
@@ -263,13 +286,12 @@ int vfio_pci_core_vma_memattr(struct vm_area_struct *vma,
 				   IORESOURCE_PREFETCH),
 		.reason = READ_ONCE(vdev->bar_memattr_reason[index]),
 	};
-	if (pgprot_val(vma->vm_page_prot) ==
-	    pgprot_val(pgprot_noncached(vma->vm_page_prot)))
-		desc->class = vma->vm_flags & VM_ALLOW_ANY_UNCACHED ?
-			      KVM_MEMATTR_CLASS_NORMAL_NC :
-			      KVM_MEMATTR_CLASS_DEVICE;
+	if (vma->vm_flags & VM_ALLOW_ANY_UNCACHED)
+		desc->class = KVM_MEMATTR_CLASS_NORMAL_NC;
+	else if (vma->vm_flags & VM_EXACT_MEMTYPE)
+		desc->class = KVM_MEMATTR_CLASS_DEVICE_EXACT;
 	else
-		desc->class = KVM_MEMATTR_CLASS_CACHEABLE;
+		desc->class = KVM_MEMATTR_CLASS_DEVICE;
 	strscpy(desc->name, pci_name(vdev->pdev), sizeof(desc->name));
 	return 0;
 }
@@ -315,7 +337,7 @@ static ssize_t override_store(struct device *dev, struct device_attribute *attr,
 	override = kvm_memattr_parse_override(buf);
 	if (override < 0) {
 		dev_warn_ratelimited(&vdev->pdev->dev,
-				     "memattr: bar%d_override: bad value, expected auto, device, normal-nc or cacheable\n",
+				     "memattr: bar%d_override: bad value, expected auto, device, normal-nc or device-exact\n",
 				     index);
 		return -EINVAL;
 	}

@@ -38,10 +38,13 @@ static inline bool is_x86_mtrr_type(unsigned int type)
  * arm64 stage-2. Kernel RAM is always Normal-WB: the kernel's linear map
  * aliases it cacheable, so anything weaker at stage-2 would only create a
  * mismatched alias. Device memory is Device-nGnRE unless its provider
- * declared it safe for Normal-NC (seed 004: Normal-NC only where the device
- * tolerates it and the platform contains the faults), or mapped it
- * cacheable, which needs FWB to force the type without a kernel alias for
- * cache maintenance and DIC so instruction fetches need no maintenance.
+ * declared it safe for Normal-NC (only where the device tolerates it and
+ * the platform contains the faults), or mapped it cacheable, which needs
+ * FWB to force the type without a kernel alias for cache maintenance and
+ * DIC so instruction fetches need no maintenance. A VM that uses MTE never
+ * gets cacheable device memory: tag accesses need tag storage, which only
+ * kernel RAM has. Device memory of a device that tolerates no alias of
+ * another type gets the host's Device-nGnRnE, forced, or is refused.
  */
 struct kvm_memattr_decision kvm_memattr_resolve_s2(union kvm_memattr_facts f)
 {
@@ -54,6 +57,8 @@ struct kvm_memattr_decision kvm_memattr_resolve_s2(union kvm_memattr_facts f)
 
 	switch (f.host) {
 	case KVM_MEMATTR_HOST_WB:
+		if (f.mte)
+			return refuse(KVM_MEMATTR_R_REFUSE_MTE, EINVAL);
 		if (!f.fwb)
 			return refuse(KVM_MEMATTR_R_REFUSE_NO_FWB, EINVAL);
 		if (!f.dic)
@@ -61,6 +66,7 @@ struct kvm_memattr_decision kvm_memattr_resolve_s2(union kvm_memattr_facts f)
 		return decide(KVM_MEMTYPE_WB, KVM_MEMATTR_R_DEV_CACHEABLE, 0);
 	case KVM_MEMATTR_HOST_NC:
 	case KVM_MEMATTR_HOST_DEVICE:
+	case KVM_MEMATTR_HOST_DEVICE_nGnRnE:
 		break;
 	default:
 		return refuse(KVM_MEMATTR_R_REFUSE_INCONSISTENT, EINVAL);
@@ -68,6 +74,18 @@ struct kvm_memattr_decision kvm_memattr_resolve_s2(union kvm_memattr_facts f)
 
 	if (f.exec)
 		return refuse(KVM_MEMATTR_R_REFUSE_EXEC, ENOEXEC);
+	if (f.exact) {
+		/*
+		 * Only the strongest type can be forced: any stage-1 type
+		 * combined with Device-nGnRnE gives Device-nGnRnE, while the
+		 * guest can strengthen any other Device type, and Normal-NC
+		 * stays Device under a stage-1 Device mapping.
+		 */
+		if (f.host != KVM_MEMATTR_HOST_DEVICE_nGnRnE)
+			return refuse(KVM_MEMATTR_R_REFUSE_NOT_EXACT, EINVAL);
+		return decide(KVM_MEMTYPE_DEVICE_nGnRnE, KVM_MEMATTR_R_DEV_EXACT,
+			      KVM_MEMATTR_F_NOEXEC);
+	}
 	if (f.nc_allowed)
 		return decide(KVM_MEMTYPE_WC, KVM_MEMATTR_R_DEV_NORMAL_NC,
 			      KVM_MEMATTR_F_COMBINES | KVM_MEMATTR_F_NOEXEC);
@@ -166,7 +184,9 @@ bar_refuse(enum kvm_memattr_reason reason, int err)
  * accesses may raise errors the platform cannot contain, so the class also
  * needs the platform's containment guarantee. x86 maps host MMIO UC in EPT
  * whatever the class and lets the guest's PAT pick WC, so containment does
- * not apply there; cacheable MMIO is refused on x86 outright.
+ * not apply there. No BAR is ever classified cacheable here: vfio-pci's
+ * own kernel mapping of a BAR is uncached, and only a provider that knows
+ * its memory is coherent, and maps it cacheable itself, may say so.
  */
 struct kvm_memattr_bar_decision
 kvm_memattr_classify_bar(struct kvm_memattr_bar_facts f)
@@ -177,9 +197,25 @@ kvm_memattr_classify_bar(struct kvm_memattr_bar_facts f)
 	if (f.arch >= KVM_MEMATTR_NR_ARCH || f.tolerance >= KVM_MEMATTR_TOL_NR)
 		return bar_refuse(KVM_MEMATTR_R_REFUSE_INCONSISTENT, EINVAL);
 
+	/*
+	 * A device that tolerates no alias of another memory type gets the
+	 * host's own whatever is asked: that is the safety of the machine,
+	 * not a preference.
+	 */
+	if (f.tolerance == KVM_MEMATTR_TOL_MISMATCH_INTOLERANT) {
+		if (f.override == KVM_MEMATTR_OVR_NORMAL_NC)
+			return bar_refuse(KVM_MEMATTR_R_REFUSE_INTOLERANT,
+					  EINVAL);
+		return bar_class(KVM_MEMATTR_CLASS_DEVICE_EXACT,
+				 KVM_MEMATTR_R_BAR_QUIRK_MISMATCH_INTOLERANT);
+	}
+
 	switch (f.override) {
 	case KVM_MEMATTR_OVR_DEVICE:
 		return bar_class(KVM_MEMATTR_CLASS_DEVICE,
+				 KVM_MEMATTR_R_BAR_OVERRIDE);
+	case KVM_MEMATTR_OVR_DEVICE_EXACT:
+		return bar_class(KVM_MEMATTR_CLASS_DEVICE_EXACT,
 				 KVM_MEMATTR_R_BAR_OVERRIDE);
 	case KVM_MEMATTR_OVR_NORMAL_NC:
 		if (f.tolerance == KVM_MEMATTR_TOL_INTOLERANT)
@@ -189,18 +225,6 @@ kvm_memattr_classify_bar(struct kvm_memattr_bar_facts f)
 			return bar_refuse(KVM_MEMATTR_R_REFUSE_NOT_CONTAINED,
 					  EOPNOTSUPP);
 		return bar_class(KVM_MEMATTR_CLASS_NORMAL_NC,
-				 KVM_MEMATTR_R_BAR_OVERRIDE);
-	case KVM_MEMATTR_OVR_CACHEABLE:
-		if (!arm64)
-			return bar_refuse(KVM_MEMATTR_R_REFUSE_X86_CACHEABLE_MMIO,
-					  EOPNOTSUPP);
-		if (!f.fwb)
-			return bar_refuse(KVM_MEMATTR_R_REFUSE_NO_FWB,
-					  EOPNOTSUPP);
-		if (!f.dic)
-			return bar_refuse(KVM_MEMATTR_R_REFUSE_NO_DIC,
-					  EOPNOTSUPP);
-		return bar_class(KVM_MEMATTR_CLASS_CACHEABLE,
 				 KVM_MEMATTR_R_BAR_OVERRIDE);
 	case KVM_MEMATTR_OVR_AUTO:
 		break;
@@ -234,11 +258,15 @@ union kvm_memattr_facts kvm_memattr_facts_from_class(u8 class)
 		f.host = KVM_MEMATTR_HOST_WB;
 		break;
 	case KVM_MEMATTR_CLASS_NORMAL_NC:
-		f.host = KVM_MEMATTR_HOST_DEVICE;
+		f.host = KVM_MEMATTR_HOST_DEVICE_nGnRnE;
 		f.nc_allowed = 1;
 		break;
+	case KVM_MEMATTR_CLASS_DEVICE_EXACT:
+		f.host = KVM_MEMATTR_HOST_DEVICE_nGnRnE;
+		f.exact = 1;
+		break;
 	default:
-		f.host = KVM_MEMATTR_HOST_DEVICE;
+		f.host = KVM_MEMATTR_HOST_DEVICE_nGnRnE;
 		break;
 	}
 	return f;
@@ -336,8 +364,8 @@ static const struct reason_desc reasons[KVM_MEMATTR_R_NR] = {
 		"cacheable device memory needs FEAT_S2FWB" },
 	[KVM_MEMATTR_R_REFUSE_NO_DIC] = { "refuse-no-dic",
 		"cacheable device memory needs CTR_EL0.DIC" },
-	[KVM_MEMATTR_R_REFUSE_X86_CACHEABLE_MMIO] = { "refuse-x86-cacheable-mmio",
-		"x86 never maps host MMIO cacheable (machine checks)" },
+	[KVM_MEMATTR_R_REFUSE_MTE] = { "refuse-mte",
+		"cacheable device memory has no MTE allocation tag storage" },
 	[KVM_MEMATTR_R_REFUSE_NOT_CONTAINED] = { "refuse-not-contained",
 		"Normal-NC needs a platform that contains Normal-NC faults" },
 	[KVM_MEMATTR_R_REFUSE_INTOLERANT] = { "refuse-intolerant",
@@ -346,6 +374,12 @@ static const struct reason_desc reasons[KVM_MEMATTR_R_NR] = {
 		"IGNORE_GUEST_PAT cannot be disabled without self-snoop" },
 	[KVM_MEMATTR_R_REFUSE_INCONSISTENT] = { "refuse-inconsistent",
 		"facts contradict each other" },
+	[KVM_MEMATTR_R_DEV_EXACT] = { "device-exact",
+		"device memory intolerant of other memory types: Device-nGnRnE forced, as the host maps it" },
+	[KVM_MEMATTR_R_REFUSE_NOT_EXACT] = { "refuse-not-exact",
+		"device memory intolerant of other memory types, host type cannot be forced at stage 2" },
+	[KVM_MEMATTR_R_BAR_QUIRK_MISMATCH_INTOLERANT] = { "quirk-mismatch-intolerant",
+		"device listed as intolerant of mismatched memory-type aliases" },
 };
 
 /**
@@ -376,13 +410,15 @@ static const char * const class_names[KVM_MEMATTR_CLASS_NR] = {
 	[KVM_MEMATTR_CLASS_DEVICE]	= "device",
 	[KVM_MEMATTR_CLASS_NORMAL_NC]	= "normal-nc",
 	[KVM_MEMATTR_CLASS_CACHEABLE]	= "cacheable",
+	[KVM_MEMATTR_CLASS_DEVICE_EXACT] = "device-exact",
 };
 
 /**
  * kvm_memattr_class_name() - Name of a BAR class.
  * @class: &enum kvm_memattr_bar_class.
  *
- * Return: "device", "normal-nc" or "cacheable"; "?" if unknown.
+ * Return: "device", "normal-nc", "cacheable" or "device-exact"; "?" if
+ * unknown.
  */
 const char *kvm_memattr_class_name(u8 class)
 {
@@ -394,7 +430,7 @@ static const char * const override_names[KVM_MEMATTR_OVR_NR] = {
 	[KVM_MEMATTR_OVR_AUTO]		= "auto",
 	[KVM_MEMATTR_OVR_DEVICE]	= "device",
 	[KVM_MEMATTR_OVR_NORMAL_NC]	= "normal-nc",
-	[KVM_MEMATTR_OVR_CACHEABLE]	= "cacheable",
+	[KVM_MEMATTR_OVR_DEVICE_EXACT]	= "device-exact",
 };
 
 /**

@@ -11,6 +11,7 @@
 #include <linux/cpufeature.h>
 #include <linux/kvm_host.h>
 #include <linux/module.h>
+#include <linux/printk.h>
 #include <linux/vfio_pci_core.h>
 
 #include <asm/kvm_mmu.h>
@@ -35,6 +36,8 @@ static u8 vma_host_type(struct vm_area_struct *vma)
 		return KVM_MEMATTR_HOST_WB;
 	case MT_NORMAL_NC:
 		return KVM_MEMATTR_HOST_NC;
+	case MT_DEVICE_nGnRnE:
+		return KVM_MEMATTR_HOST_DEVICE_nGnRnE;
 	default:
 		return KVM_MEMATTR_HOST_DEVICE;
 	}
@@ -46,6 +49,8 @@ static union kvm_memattr_facts vma_facts(struct kvm *kvm,
 	return (union kvm_memattr_facts) {
 		.host = vma_host_type(vma),
 		.nc_allowed = !!(vma->vm_flags & VM_ALLOW_ANY_UNCACHED),
+		.exact = !!(vma->vm_flags & VM_EXACT_MEMTYPE),
+		.mte = kvm_has_mte(kvm),
 		.fwb = memattr_has_fwb(kvm),
 		.dic = cpus_have_final_cap(ARM64_HAS_CACHE_DIC),
 	};
@@ -73,21 +78,21 @@ static bool describe_vma(struct vm_area_struct *vma,
 
 /*
  * Called with the mmap lock held, after mmu.c's own checks of the VMAs.
- * Device memory the policy refuses to map (cacheable memory without FWB
- * and DIC) fails the memslot here, as a fault could only fail later.
+ * Nothing is refused here: whether the memory may be mapped depends on the
+ * pfn (a PFNMAP of kernel RAM is Normal-WB like any RAM), so it is decided
+ * by each fault.
  */
-static int scan_slot(struct kvm *kvm, struct kvm_memory_slot *slot,
-		     struct kvm_memattr_range *ranges, unsigned int *nr)
+static void scan_slot(struct kvm *kvm, struct kvm_memory_slot *slot,
+		      struct kvm_memattr_range *ranges, unsigned int *nr)
 {
 	unsigned long hva = slot->userspace_addr;
 	unsigned long end = hva + (slot->npages << PAGE_SHIFT);
 
 	*nr = 0;
-	while (hva < end) {
+	while (hva < end && *nr < KVM_MEMATTR_MAX_RANGES) {
 		struct vm_area_struct *vma = find_vma_intersection(current->mm, hva, end);
-		struct kvm_memattr_range *r;
 		union kvm_memattr_facts f;
-		struct kvm_memattr_decision d;
+		struct kvm_memattr_range *r;
 
 		if (!vma)
 			break;
@@ -95,32 +100,22 @@ static int scan_slot(struct kvm *kvm, struct kvm_memory_slot *slot,
 		if (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP)) {
 			f = vma_facts(kvm, vma);
 			f.backing = KVM_MEMATTR_MMIO;
-			d = kvm_memattr_resolve_s2(f);
-			if (d.refuse) {
-				pr_warn_ratelimited("kvm [%d]: memslot %d: device memory at %#lx refused: %s\n",
-						    task_pid_nr(current), slot->id,
-						    hva, kvm_memattr_reason_text(d.reason));
-				return -EINVAL;
-			}
-			if (ranges && *nr < KVM_MEMATTR_MAX_RANGES) {
-				r = &ranges[(*nr)++];
-				*r = (struct kvm_memattr_range) {
-					.hva_start = hva,
-					.hva_end = min(end, vma->vm_end),
-					.file = vma->vm_file,
-					.pgoff = vma_pgoff_at(vma, hva),
-					.decision = d,
-				};
-				r->described = describe_vma(vma, &r->desc);
-				if (r->described)
-					r->desc.phys += (hva - vma->vm_start);
-				r->linear = r->described;
-				atomic_set(&r->max_shift, 0);
-			}
+			r = &ranges[(*nr)++];
+			*r = (struct kvm_memattr_range) {
+				.hva_start = hva,
+				.hva_end = min(end, vma->vm_end),
+				.file = vma->vm_file,
+				.pgoff = vma_pgoff_at(vma, hva),
+				.decision = kvm_memattr_resolve_s2(f),
+			};
+			r->described = describe_vma(vma, &r->desc);
+			if (r->described)
+				r->desc.phys += (hva - vma->vm_start);
+			r->linear = r->described;
+			atomic_set(&r->max_shift, 0);
 		}
 		hva = vma->vm_end;
 	}
-	return 0;
 }
 
 /**
@@ -131,7 +126,7 @@ static int scan_slot(struct kvm *kvm, struct kvm_memory_slot *slot,
  * @change: the change.
  *
  * Context: the caller holds the mmap lock for read.
- * Return: 0, or -EINVAL if the policy refuses the memory, -ENOMEM.
+ * Return: 0 or -ENOMEM.
  */
 int kvm_memattr_prepare_slot(struct kvm *kvm, const struct kvm_memory_slot *old,
 			     struct kvm_memory_slot *new, enum kvm_mr_change change)
@@ -139,7 +134,6 @@ int kvm_memattr_prepare_slot(struct kvm *kvm, const struct kvm_memory_slot *old,
 	struct kvm_memattr_range ranges[KVM_MEMATTR_MAX_RANGES];
 	struct kvm_memattr_slot *ms;
 	unsigned int nr;
-	int ret;
 
 	if (change == KVM_MR_FLAGS_ONLY) {
 		new->arch.memattr = old->arch.memattr;
@@ -149,9 +143,9 @@ int kvm_memattr_prepare_slot(struct kvm *kvm, const struct kvm_memory_slot *old,
 		return 0;
 
 	new->arch.memattr = NULL;
-	ret = scan_slot(kvm, new, ranges, &nr);
-	if (ret || !nr)
-		return ret;
+	scan_slot(kvm, new, ranges, &nr);
+	if (!nr)
+		return 0;
 
 	ms = kzalloc(struct_size(ms, range, nr), GFP_KERNEL_ACCOUNT);
 	if (!ms)
@@ -264,21 +258,88 @@ bool kvm_memattr_fault_linear(struct kvm_memattr_fault *mf, unsigned long hva,
 	return false;
 }
 
-/* The decision as stage2_set_prot_attr() takes it. */
-enum kvm_pgtable_prot kvm_memattr_prot(struct kvm_memattr_decision d)
+/**
+ * kvm_memattr_s2_prot() - The stage-2 attributes of a decision.
+ * @d: the decision, not a refusal.
+ * @f: the facts it was taken on (FWB or not).
+ * @prot: gets the memory type, and loses execute permission where the
+ *	decision forbids it.
+ *
+ * The stage-2 backend of the core encodes the decision; the MemAttr it
+ * chose is translated into the kvm_pgtable_prot flags with which
+ * stage2_set_prot_attr() writes back exactly that MemAttr.
+ *
+ * Return: 0, or -EINVAL for a decision the page-table code cannot express
+ * (a policy bug).
+ */
+int kvm_memattr_s2_prot(struct kvm_memattr_decision d,
+			union kvm_memattr_facts f, enum kvm_pgtable_prot *prot)
 {
-	switch (d.type) {
-	case KVM_MEMTYPE_WB:
-		return 0;
-	case KVM_MEMTYPE_WC:
-		return KVM_PGTABLE_PROT_NORMAL_NC;
-	case KVM_MEMTYPE_DEVICE_nGnRE:
-		return KVM_PGTABLE_PROT_DEVICE;
+	struct kvm_memattr_enc enc;
+
+	/* The encodings stage2_set_prot_attr() writes, FWB or not. */
+	BUILD_BUG_ON(MT_S2_FWB_DEVICE_nGnRnE != MT_S2_DEVICE_nGnRnE);
+	BUILD_BUG_ON(MT_S2_FWB_DEVICE_nGnRE != MT_S2_DEVICE_nGnRE);
+	BUILD_BUG_ON(MT_S2_FWB_NORMAL_NC != MT_S2_NORMAL_NC);
+
+	if (WARN_ON_ONCE(kvm_memattr_s2_ops.encode(d, f, &enc)))
+		return -EINVAL;
+
+	switch (enc.s2.memattr) {
+	case MT_S2_DEVICE_nGnRnE:
+		*prot |= KVM_PGTABLE_PROT_DEVICE_nGnRnE;
+		break;
+	case MT_S2_DEVICE_nGnRE:
+		*prot |= KVM_PGTABLE_PROT_DEVICE;
+		break;
+	case MT_S2_NORMAL_NC:
+		*prot |= KVM_PGTABLE_PROT_NORMAL_NC;
+		break;
 	default:
-		/* Not a type the arm64 policy returns: fail safe. */
-		WARN_ON_ONCE(1);
-		return KVM_PGTABLE_PROT_DEVICE;
+		if (WARN_ON_ONCE(enc.s2.memattr != (f.fwb ? MT_S2_FWB_NORMAL :
+							     MT_S2_NORMAL)))
+			return -EINVAL;
+		break;
 	}
+	if (enc.s2.xn)
+		*prot &= ~KVM_PGTABLE_PROT_X;
+	return 0;
+}
+
+/**
+ * kvm_memattr_refused() - Report a mapping the policy refused.
+ * @vcpu: the faulting vCPU.
+ * @slot: the memslot of the fault.
+ * @hva: the host virtual address of the faulting page.
+ * @d: the refusal.
+ * @write: the fault was a write.
+ * @exec: the fault was an instruction fetch.
+ *
+ * An instruction fetch from memory that may not execute is the guest's
+ * own fault: the caller injects a prefetch abort. Anything else fails
+ * KVM_RUN with EFAULT, and the VMM, the administrator and tracing are
+ * told which range and why: a KVM_EXIT_MEMORY_FAULT exit (valid with
+ * EFAULT), a ratelimited log line naming the reason, and the
+ * kvm_memattr_refuse tracepoint.
+ *
+ * Return: -ENOEXEC or -EFAULT.
+ */
+int kvm_memattr_refused(struct kvm_vcpu *vcpu,
+			const struct kvm_memory_slot *slot, unsigned long hva,
+			struct kvm_memattr_decision d, bool write, bool exec)
+{
+	gpa_t gpa = gfn_to_gpa(slot->base_gfn) + (hva - slot->userspace_addr);
+
+	if (d.refuse == ENOEXEC)
+		return -ENOEXEC;
+
+	trace_kvm_memattr_refuse(gpa_to_gfn(gpa), hva, d.reason);
+	pr_warn_ratelimited("kvm [%d]: stage-2 mapping of IPA %#llx (hva %#lx) refused: %s (%s)\n",
+			    task_pid_nr(current), gpa, hva,
+			    kvm_memattr_reason_text(d.reason),
+			    kvm_memattr_reason_name(d.reason));
+	kvm_prepare_memory_fault_exit(vcpu, gpa, PAGE_SIZE, write, exec, false);
+	return -EFAULT;
 }
 
 void kvm_memattr_fault_done(struct kvm_memattr_fault *mf, gfn_t gfn,

@@ -83,7 +83,11 @@ void kvm_memattr_fault_begin(struct kvm *kvm, struct kvm_memory_slot *slot,
 			     struct kvm_memattr_fault *mf);
 bool kvm_memattr_fault_linear(struct kvm_memattr_fault *mf, unsigned long hva,
 			      unsigned long size, kvm_pfn_t pfn);
-enum kvm_pgtable_prot kvm_memattr_prot(struct kvm_memattr_decision d);
+int kvm_memattr_s2_prot(struct kvm_memattr_decision d,
+			union kvm_memattr_facts f, enum kvm_pgtable_prot *prot);
+int kvm_memattr_refused(struct kvm_vcpu *vcpu,
+			const struct kvm_memory_slot *slot, unsigned long hva,
+			struct kvm_memattr_decision d, bool write, bool exec);
 void kvm_memattr_fault_done(struct kvm_memattr_fault *mf, gfn_t gfn,
 			    kvm_pfn_t pfn, unsigned long size,
 			    struct kvm_memattr_decision d);

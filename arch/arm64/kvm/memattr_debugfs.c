@@ -37,6 +37,8 @@ static const char *range_class(const struct kvm_memattr_range *r)
 		return kvm_memattr_class_name(KVM_MEMATTR_CLASS_CACHEABLE);
 	case KVM_MEMTYPE_WC:
 		return kvm_memattr_class_name(KVM_MEMATTR_CLASS_NORMAL_NC);
+	case KVM_MEMTYPE_DEVICE_nGnRnE:
+		return kvm_memattr_class_name(KVM_MEMATTR_CLASS_DEVICE_EXACT);
 	default:
 		return kvm_memattr_class_name(KVM_MEMATTR_CLASS_DEVICE);
 	}

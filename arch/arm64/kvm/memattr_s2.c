@@ -39,14 +39,13 @@ static_assert(S2_MEMATTR_DEVICE_nGnRE == MT_S2_DEVICE_nGnRE);
 static_assert(S2_FWB_MEMATTR_FORCE_WB == MT_S2_FWB_NORMAL);
 static_assert(S2_FWB_MEMATTR_NORMAL_NC == MT_S2_FWB_NORMAL_NC);
 static_assert(MT_S2_FWB_DEVICE_nGnRE == S2_MEMATTR_DEVICE_nGnRE);
+static_assert(MT_S2_DEVICE_nGnRnE == S2_MEMATTR_DEVICE_nGnRnE);
+static_assert(MT_S2_FWB_DEVICE_nGnRnE == S2_MEMATTR_DEVICE_nGnRnE);
 #endif
 
 static int s2_encode_device(struct kvm_memattr_decision d, u8 *memattr)
 {
 	switch (d.type) {
-	case KVM_MEMTYPE_DEVICE_nGnRnE:
-		*memattr = S2_MEMATTR_DEVICE_nGnRnE;
-		return 0;
 	case KVM_MEMTYPE_DEVICE_nGnRE:
 		*memattr = S2_MEMATTR_DEVICE_nGnRE;
 		return 0;
@@ -62,9 +61,11 @@ static int s2_encode_device(struct kvm_memattr_decision d, u8 *memattr)
 }
 
 /*
- * Every stage-2 Device encoding combines with stage 1 (the stricter type
- * wins), with or without FWB, so a decision that asks to force a Device
- * type on the guest cannot be expressed.
+ * Every stage-2 Device encoding combines with stage 1, with or without
+ * FWB: the stricter type wins. Device-nGnRnE is the strictest type there
+ * is, so it is forced whatever the guest's stage 1 says, and is written for
+ * decisions that do not combine; every other Device type lets the guest
+ * make it stricter, and is written for decisions that combine.
  */
 static int s2_encode(struct kvm_memattr_decision d, union kvm_memattr_facts f,
 		     struct kvm_memattr_enc *enc)
@@ -94,6 +95,11 @@ static int s2_encode(struct kvm_memattr_decision d, union kvm_memattr_facts f,
 		if (!combines)
 			return -EINVAL;
 		memattr = f.fwb ? S2_FWB_MEMATTR_NORMAL_NC : S2_MEMATTR_NORMAL_NC;
+		break;
+	case KVM_MEMTYPE_DEVICE_nGnRnE:
+		if (combines)
+			return -EINVAL;
+		memattr = S2_MEMATTR_DEVICE_nGnRnE;
 		break;
 	default:
 		if (!combines || s2_encode_device(d, &memattr))
@@ -139,7 +145,8 @@ static const u8 s2_fwb_types[8] = {
 /*
  * Mixed inner/outer Normal encodings decode to their weaker half, which is
  * what a uniform stage-1 type combines to. KVM never writes them. Only the
- * FWB forced-WB encoding keeps the guest's attributes out.
+ * FWB forced-WB encoding and Device-nGnRnE keep the guest's attributes
+ * out.
  */
 static int s2_decode(const struct kvm_memattr_enc *enc,
 		     union kvm_memattr_facts f, struct kvm_memattr_decision *d)
@@ -154,7 +161,8 @@ static int s2_decode(const struct kvm_memattr_enc *enc,
 		return -EINVAL;
 
 	*d = (struct kvm_memattr_decision) { .type = type };
-	if (!f.fwb || memattr != S2_FWB_MEMATTR_FORCE_WB)
+	if (memattr != S2_MEMATTR_DEVICE_nGnRnE &&
+	    (!f.fwb || memattr != S2_FWB_MEMATTR_FORCE_WB))
 		d->flags |= KVM_MEMATTR_F_COMBINES;
 	if (enc->s2.xn)
 		d->flags |= KVM_MEMATTR_F_NOEXEC;

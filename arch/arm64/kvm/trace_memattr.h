@@ -39,7 +39,31 @@ TRACE_EVENT(kvm_memattr_map,
 				       { KVM_MEMATTR_R_RAM_WB, "ram" },
 				       { KVM_MEMATTR_R_DEV_DEVICE, "device" },
 				       { KVM_MEMATTR_R_DEV_NORMAL_NC, "normal-nc" },
-				       { KVM_MEMATTR_R_DEV_CACHEABLE, "cacheable" }))
+				       { KVM_MEMATTR_R_DEV_CACHEABLE, "cacheable" },
+				       { KVM_MEMATTR_R_DEV_EXACT, "device-exact" }))
+);
+
+/*
+ * A stage-2 mapping the policy refused; KVM_RUN fails with EFAULT. The
+ * reason is named as kvm_memattr_reason_name() names it.
+ */
+TRACE_EVENT(kvm_memattr_refuse,
+	    TP_PROTO(unsigned long gfn, unsigned long hva, u8 reason),
+	    TP_ARGS(gfn, hva, reason),
+	    TP_STRUCT__entry(__field(unsigned long, gfn)
+			     __field(unsigned long, hva)
+			     __field(u8, reason)),
+	    TP_fast_assign(__entry->gfn = gfn;
+			   __entry->hva = hva;
+			   __entry->reason = reason;),
+	    TP_printk("gfn %#lx hva %#lx reason %s",
+		      __entry->gfn, __entry->hva,
+		      __print_symbolic(__entry->reason,
+				       { KVM_MEMATTR_R_REFUSE_NO_FWB, "refuse-no-fwb" },
+				       { KVM_MEMATTR_R_REFUSE_NO_DIC, "refuse-no-dic" },
+				       { KVM_MEMATTR_R_REFUSE_MTE, "refuse-mte" },
+				       { KVM_MEMATTR_R_REFUSE_NOT_EXACT, "refuse-not-exact" },
+				       { KVM_MEMATTR_R_REFUSE_INCONSISTENT, "refuse-inconsistent" }))
 );
 
 #endif /* _TRACE_ARM64_KVM_MEMATTR_H */

@@ -2,7 +2,8 @@
 /*
  * memattr_pfnmap_test - stage-2 memory types of VM_PFNMAP memory from a
  * provider other than vfio-pci: what the host's page protection and
- * VM_ALLOW_ANY_UNCACHED alone decide, cacheable device memory included.
+ * VM_ALLOW_ANY_UNCACHED alone decide, cacheable device memory and kernel
+ * RAM mapped VM_PFNMAP included, and how a refusal reaches the VMM.
  *
  * The provider is memattr_testmem.ko (tools/testing/selftests/kvm/
  * memattr_testmem), which maps memory the kernel left alone ("mem=" on
@@ -37,8 +38,10 @@
 #define TESTMEM_CACHEABLE	0ULL
 #define TESTMEM_WC		1ULL
 #define TESTMEM_DEVICE		2ULL
+#define TESTMEM_RAM		3ULL
 #define TESTMEM_TYPE_SHIFT	40
 #define TESTMEM_NC_ALLOWED	BIT_ULL(42)
+#define TESTMEM_EXACT		BIT_ULL(43)
 
 #define PATTERN	0x0123456789abcdefULL
 
@@ -139,7 +142,10 @@ FIXTURE(pfnmap) {
 FIXTURE_VARIANT(pfnmap) {
 	uint64_t type;
 	bool nc_allowed;
-	const char *memtype;	/* NULL: cacheable, decided by the capability */
+	bool exact;		/* VM_EXACT_MEMTYPE */
+	/* NULL: cacheable device memory, decided by the capability */
+	const char *memtype;
+	const char *refused;	/* refused on every CPU, with this reason */
 };
 
 FIXTURE_VARIANT_ADD(pfnmap, device) {
@@ -159,16 +165,53 @@ FIXTURE_VARIANT_ADD(pfnmap, wc_nc_allowed) {
 	.type = TESTMEM_WC, .nc_allowed = true, .memtype = "Normal-NC",
 };
 
+/*
+ * Memory that tolerates no alias of another type: the host's Device-nGnRnE
+ * is forced; a host type stage 2 cannot force is refused.
+ */
+FIXTURE_VARIANT_ADD(pfnmap, device_exact) {
+	.type = TESTMEM_DEVICE, .exact = true, .memtype = "Device-nGnRnE",
+};
+
+FIXTURE_VARIANT_ADD(pfnmap, wc_exact) {
+	.type = TESTMEM_WC, .exact = true, .memtype = "Normal-NC",
+	.refused = "refuse-not-exact",
+};
+
 /* Coherent device memory: Normal-WB with FWB and DIC, refused otherwise. */
 FIXTURE_VARIANT_ADD(pfnmap, cacheable) {
 	.type = TESTMEM_CACHEABLE,
 };
 
+/*
+ * Kernel RAM a driver maps VM_PFNMAP (DRM/TTM, remap_pfn_range() of kernel
+ * pages): Normal-WB on every CPU, as any RAM, whatever FWB and DIC say.
+ */
+FIXTURE_VARIANT_ADD(pfnmap, kernel_ram) {
+	.type = TESTMEM_RAM, .memtype = "Normal-WB",
+};
+
+static void *map_testmem(int fd, uint64_t type, bool nc_allowed, bool exact,
+			 void *at)
+{
+	uint64_t off = type << TESTMEM_TYPE_SHIFT |
+		       (nc_allowed ? TESTMEM_NC_ALLOWED : 0) |
+		       (exact ? TESTMEM_EXACT : 0);
+	void *area;
+
+	if (!at) {
+		/* 2 MiB aligned, so that block mappings are possible. */
+		area = mmap(NULL, MEM_SIZE + SZ_2M, PROT_NONE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		TEST_ASSERT(area != MAP_FAILED, "reserve");
+		at = (void *)(((uint64_t)area + SZ_2M - 1) & ~(uint64_t)(SZ_2M - 1));
+	}
+	return mmap(at, MEM_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_FIXED, fd, off);
+}
+
 FIXTURE_SETUP(pfnmap)
 {
-	uint64_t off = variant->type << TESTMEM_TYPE_SHIFT |
-		       (variant->nc_allowed ? TESTMEM_NC_ALLOWED : 0);
-	void *area;
 	int r;
 
 	r = load_testmem();
@@ -176,14 +219,8 @@ FIXTURE_SETUP(pfnmap)
 		SKIP(return, "memattr_testmem not available: %s", strerror(-r));
 	self->fd = open("/dev/memattr_testmem", O_RDWR);
 	ASSERT_GE(self->fd, 0);
-
-	/* 2 MiB aligned, so that block mappings are possible. */
-	area = mmap(NULL, MEM_SIZE + SZ_2M, PROT_NONE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(area, MAP_FAILED);
-	self->hva = (void *)(((uint64_t)area + SZ_2M - 1) & ~(uint64_t)(SZ_2M - 1));
-	self->hva = mmap(self->hva, MEM_SIZE, PROT_READ | PROT_WRITE,
-			 MAP_SHARED | MAP_FIXED, self->fd, off);
+	self->hva = map_testmem(self->fd, variant->type, variant->nc_allowed,
+				variant->exact, NULL);
 	ASSERT_NE(self->hva, MAP_FAILED);
 
 	self->vm = vm_create_with_one_vcpu(&self->vcpu, guest_code);
@@ -204,39 +241,94 @@ FIXTURE_TEARDOWN(pfnmap)
 }
 
 /*
- * Map @hva at MEM_GPA. Returns false if KVM refused the memslot, which it
- * must for cacheable memory (@cacheable) where the CPU lacks FWB or DIC.
+ * Map @hva at MEM_GPA: KVM accepts the memslot whatever the memory is,
+ * as whether it may be mapped depends on each pfn.
  */
-static bool add_memslot(struct __test_metadata *_metadata, struct kvm_vm *vm,
-			struct kvm_vcpu *vcpu, void *hva, bool cacheable,
-			uint64_t exec)
+static void add_memslot(struct __test_metadata *_metadata, struct kvm_vm *vm,
+			struct kvm_vcpu *vcpu, void *hva, uint64_t exec)
 {
-	bool supported = vm_check_cap(vm, KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED) > 0;
-	int r;
-
-	r = __vm_set_user_memory_region(vm, MEM_SLOT, 0, MEM_GPA, MEM_SIZE, hva);
-	if (cacheable && !supported) {
-		EXPECT_EQ(r, -1);
-		EXPECT_EQ(errno, EINVAL);
-		return false;
-	}
-	EXPECT_EQ(r, 0);
+	ASSERT_EQ(__vm_set_user_memory_region(vm, MEM_SLOT, 0, MEM_GPA,
+					      MEM_SIZE, hva), 0)
+		TH_LOG("memslot over the mapping refused: %s", strerror(errno));
 	virt_map(vm, MEM_GPA, MEM_GPA, MEM_SIZE / vm->page_size);
 	vcpu_args_set(vcpu, 2, MEM_GPA, exec);
-	return !r;
+}
+
+static const char *const no_cacheable[] = {
+	"refuse-no-fwb", "refuse-no-dic", NULL,
+};
+
+/*
+ * The reasons KVM may give for refusing the variant's memory on this CPU,
+ * or NULL if it maps it: cacheable device memory (@memtype NULL) where the
+ * CPU cannot map it cacheable, and what every CPU refuses.
+ */
+static const char *const *refusal(const char *memtype, const char *const *refused,
+				  struct kvm_vm *vm)
+{
+	if (refused[0])
+		return refused;
+	if (!memtype &&
+	    vm_check_cap(vm, KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED) <= 0)
+		return no_cacheable;
+	return NULL;
+}
+
+/*
+ * The guest's first access to MEM_GPA is refused: KVM_RUN fails with
+ * EFAULT and a KVM_EXIT_MEMORY_FAULT naming the page, the kernel logs and
+ * traces the reason (one of @reasons), and nothing is mapped.
+ */
+static void expect_refusal(struct __test_metadata *_metadata,
+			   struct kvm_vm *vm, struct kvm_vcpu *vcpu,
+			   const char *const *reasons)
+{
+	char gfn[32];
+	const char *needles[3] = { "reason ", gfn, NULL };
+	struct s2_range r;
+	int kmsg, i, n = 0;
+
+	snprintf(gfn, sizeof(gfn), "gfn %#llx ", MEM_GPA >> 12);
+	ASSERT_EQ(trace_event_enable("kvm/kvm_memattr_refuse", true), 0);
+	trace_clear();
+	kmsg = kmsg_open();
+
+	EXPECT_EQ(_vcpu_run(vcpu), -1);
+	EXPECT_EQ(errno, EFAULT);
+	EXPECT_EQ(vcpu->run->exit_reason, KVM_EXIT_MEMORY_FAULT);
+	EXPECT_EQ(vcpu->run->memory_fault.gpa, MEM_GPA);
+	EXPECT_EQ(vcpu->run->memory_fault.size, getpagesize());
+
+	for (i = 0; reasons[i]; i++) {
+		char reason[64];
+
+		snprintf(reason, sizeof(reason), "reason %s", reasons[i]);
+		needles[0] = reason;
+		n += trace_count("kvm_memattr_refuse", needles);
+	}
+	EXPECT_EQ(n, 1) TH_LOG("kvm_memattr_refuse events naming %s...", reasons[0]);
+	EXPECT_TRUE(kmsg_find(kmsg, reasons)) TH_LOG("no log line naming %s...",
+						     reasons[0]);
+	close(kmsg);
+	trace_event_enable("kvm/kvm_memattr_refuse", false);
+
+	EXPECT_FALSE(!s2_lookup(vm, MEM_GPA, &r) && r.valid);
 }
 
 TEST_F_TIMEOUT(pfnmap, stage2_memory_type, 120)
 {
+	const char *refused[] = { variant->refused, NULL };
+	const char *const *reasons;
 	uint64_t *mem = self->hva;
-	struct memattr_line l;
 	struct s2_range r;
-
 	uint64_t val;
 
-	if (!add_memslot(_metadata, self->vm, self->vcpu, self->hva,
-			 !variant->memtype, 0))
+	add_memslot(_metadata, self->vm, self->vcpu, self->hva, 0);
+	reasons = refusal(variant->memtype, refused, self->vm);
+	if (reasons) {
+		expect_refusal(_metadata, self->vm, self->vcpu, reasons);
 		return;
+	}
 	WRITE_ONCE(mem[0], PATTERN);
 	EXPECT_EQ(run_to_ucall(self->vcpu, &val), UCALL_SYNC);
 	EXPECT_EQ(val, PATTERN);
@@ -246,30 +338,82 @@ TEST_F_TIMEOUT(pfnmap, stage2_memory_type, 120)
 	ASSERT_EQ(s2_lookup(self->vm, MEM_GPA, &r), 0);
 	EXPECT_TRUE(r.valid);
 	EXPECT_STREQ(r.memtype, variant->memtype ?: "Normal-WB");
-	EXPECT_EQ(r.exec, !variant->memtype);
-
-	ASSERT_EQ(memattr_lookup(self->vm, MEM_GPA, &l), 0);
-	EXPECT_STREQ(l.device, "-");
-	EXPECT_STREQ(l.class_reason, "pfnmap");
-	EXPECT_STREQ(l.type, variant->memtype ?: "Normal-WB");
-	EXPECT_EQ(l.faults, 1);
+	if (!strcmp(r.memtype, "Normal-WB")) {
+		/*
+		 * Forced write-back like the guest's RAM (its page tables at
+		 * vm->pgd), never FWB's "stage 1 decides" (0x7).
+		 */
+		EXPECT_EQ(r.memattr, s2_fwb(self->vm, self->vm->pgd) ? 0x6 : 0xf);
+	} else {
+		EXPECT_EQ(r.memattr, !strcmp(r.memtype, "Normal-NC") ? 0x5 :
+				     !strcmp(r.memtype, "Device-nGnRE") ? 0x1 : 0x0);
+		EXPECT_FALSE(r.exec);
+	}
 }
 
 #define AARCH64_RET	0xd65f03c0
 
 TEST_F_TIMEOUT(pfnmap, exec, 120)
 {
+	const char *refused[] = { variant->refused, NULL };
+	bool ram = variant->type == TESTMEM_RAM || !variant->memtype;
+	const char *const *reasons;
 	uint32_t *insn = self->hva;
 	uint64_t aborted;
 
-	if (!add_memslot(_metadata, self->vm, self->vcpu, self->hva,
-			 !variant->memtype, 1))
+	add_memslot(_metadata, self->vm, self->vcpu, self->hva, 1);
+	reasons = refusal(variant->memtype, refused, self->vm);
+	if (reasons && !variant->refused) {
+		expect_refusal(_metadata, self->vm, self->vcpu, reasons);
 		return;
+	}
 	/* Where execution is allowed, the guest's call returns at once. */
 	WRITE_ONCE(insn[0], AARCH64_RET);
 	EXPECT_EQ(run_to_ucall(self->vcpu, &aborted), UCALL_SYNC);
 	/* Device and Normal-NC never execute; cacheable memory may. */
-	EXPECT_EQ(aborted, !!variant->memtype);
+	EXPECT_EQ(aborted, !ram);
+}
+
+/*
+ * A VM that uses MTE never maps cacheable device memory: it has no
+ * allocation tag storage. The VMM can only get it there by replacing an
+ * MTE-capable mapping under an existing memslot, which KVM cannot see
+ * until the fault.
+ */
+TEST(mte_refuses_cacheable_device_memory)
+{
+	static const char *const mte[] = { "refuse-mte", NULL };
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	void *hva, *area;
+	int fd, r;
+
+	if (!kvm_has_cap(KVM_CAP_ARM_MTE))
+		SKIP(return, "no MTE");
+	r = load_testmem();
+	if (r)
+		SKIP(return, "memattr_testmem not available: %s", strerror(-r));
+	fd = open("/dev/memattr_testmem", O_RDWR);
+	ASSERT_GE(fd, 0);
+
+	vm = __vm_create(VM_SHAPE_DEFAULT, 1, 0);
+	vm_enable_cap(vm, KVM_CAP_ARM_MTE, 0);
+	vcpu = vm_vcpu_add(vm, 0, guest_code);
+
+	/* Anonymous memory may hold tags: the memslot is accepted. */
+	area = mmap(NULL, MEM_SIZE + SZ_2M, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(area, MAP_FAILED);
+	hva = (void *)(((uint64_t)area + SZ_2M - 1) & ~(uint64_t)(SZ_2M - 1));
+	add_memslot(_metadata, vm, vcpu, hva, 0);
+
+	/* Then cacheable device memory replaces it. */
+	ASSERT_EQ(map_testmem(fd, TESTMEM_CACHEABLE, false, false, hva), hva);
+	expect_refusal(_metadata, vm, vcpu, mte);
+
+	kvm_vm_free(vm);
+	munmap(area, MEM_SIZE + SZ_2M);
+	close(fd);
 }
 
 TEST_HARNESS_MAIN

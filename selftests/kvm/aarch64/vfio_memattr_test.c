@@ -6,8 +6,9 @@
  *
  * Devices (QEMU): ivshmem-plain with 64 MiB and with 1 GiB (BAR2: 64-bit
  * prefetchable, RAM-backed), edu (BAR0: non-prefetchable registers),
- * bochs-display (BAR0: prefetchable VRAM, BAR2: registers), all bound to
- * vfio-pci.
+ * bochs-display (BAR0: prefetchable VRAM, BAR2: registers), pci-testdev
+ * (BAR0: non-prefetchable registers, named by the memattr_quirks parameter
+ * the harness boots with), all bound to vfio-pci.
  *
  * QEMU does not model memory types, so the memory type is read from the
  * kernel (stage2_page_tables, memattr, the kvm_memattr_map tracepoint),
@@ -50,6 +51,7 @@ enum bar_kind {
 	BAR_MEMORY,		/* plain memory: any access, round trip */
 	BAR_EDU_REGS,		/* edu: 32-bit registers below 0x80 */
 	BAR_BOCHS_REGS,		/* bochs-display: 16-bit VBE registers */
+	BAR_READ_ONLY,		/* one 32-bit read at offset 0 */
 };
 
 enum guest_op {
@@ -104,6 +106,9 @@ static void guest_code(uint64_t gva, uint64_t size, uint64_t kind, uint64_t op)
 		case BAR_BOCHS_REGS:
 			GUEST_SYNC1(READ_ONCE(regs16[BOCHS_DISPI / 2]));
 			break;
+		case BAR_READ_ONLY:
+			GUEST_SYNC1(READ_ONCE(regs32[0]));
+			break;
 		}
 		break;
 	}
@@ -156,11 +161,6 @@ static void run_to_done(struct kvm_vcpu *vcpu)
 {
 	while (run_to_ucall(vcpu, NULL) != UCALL_DONE)
 		;
-}
-
-static bool cacheable_pfnmap_supported(struct kvm_vm *vm)
-{
-	return vm_check_cap(vm, KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED) > 0;
 }
 
 /* ---- every BAR --------------------------------------------------------- */
@@ -220,6 +220,14 @@ FIXTURE_VARIANT_ADD(bar, bochs_bar2) {
 	.memtype = "Device-nGnRE", .largest = "4K", .faults = 1,
 };
 
+/* Listed tolerant of Normal-NC by the boot's memattr_quirks parameter. */
+FIXTURE_VARIANT_ADD(bar, pci_testdev_bar0) {
+	.device_name = "pci-testdev",
+	.vendor = 0x1b36, .device = 0x0005, .index = 0, .kind = BAR_READ_ONLY,
+	.class = "normal-nc", .class_reason = "quirk-tolerant",
+	.memtype = "Normal-NC", .largest = "4K", .faults = 1,
+};
+
 FIXTURE_SETUP(bar)
 {
 	char bdf[16];
@@ -264,6 +272,11 @@ TEST_F_TIMEOUT(bar, guest_access, 120)
 		run_to_ucall(self->b.vcpu[0], &val);
 		EXPECT_EQ(val & 0xfff0, 0xb0c0);
 		break;
+	case BAR_READ_ONLY:
+		/* What the VMM reads through its own mapping. */
+		run_to_ucall(self->b.vcpu[0], &val);
+		EXPECT_EQ(val, READ_ONCE(*(uint32_t *)mem));
+		break;
 	}
 	EXPECT_EQ(run_to_ucall(self->b.vcpu[0], NULL), UCALL_DONE);
 }
@@ -292,6 +305,8 @@ TEST_F_TIMEOUT(bar, stage2_memory_type, 120)
 	ASSERT_EQ(s2_lookup(self->b.vm, BAR_GPA, &r), 0);
 	EXPECT_TRUE(r.valid);
 	EXPECT_STREQ(r.memtype, variant->memtype);
+	/* The encoding, the same with and without FWB. */
+	EXPECT_EQ(r.memattr, strcmp(variant->memtype, "Normal-NC") ? 0x1 : 0x5);
 	EXPECT_FALSE(r.exec);
 
 	ASSERT_EQ(memattr_lookup(self->b.vm, BAR_GPA, &l), 0);
@@ -390,8 +405,6 @@ FIXTURE_TEARDOWN(override)
 		vfio_bar_close(&self->dev);
 	vfio_bar_sysfs_write(self->ivshmem, 2, "override", "auto");
 	vfio_bar_sysfs_write(self->edu, 0, "override", "auto");
-	module_param_write(VFIO_PCI_CORE, "nc_containment", "Y");
-	module_param_write(VFIO_PCI_CORE, "memattr_quirks", "");
 }
 
 static void expect_class(struct __test_metadata *_metadata, const char *bdf,
@@ -406,79 +419,70 @@ static void expect_class(struct __test_metadata *_metadata, const char *bdf,
 }
 
 /*
- * Map BAR @index of @bdf (ivshmem's BAR2 or edu's BAR0) with @dev and @b,
- * touch it, and return its stage-2 memory type.
+ * Map BAR @index of @bdf with @dev and @b, access it as @kind, and return
+ * the stage-2 mapping at its start in @r.
  */
-static void mapped_type(struct __test_metadata *_metadata,
-			struct vfio_bar_dev *dev, struct bar_vm *b,
-			const char *bdf, int index, char *type, size_t len)
+static void mapped_range(struct __test_metadata *_metadata,
+			 struct vfio_bar_dev *dev, struct bar_vm *b,
+			 const char *bdf, int index, enum bar_kind kind,
+			 struct s2_range *r)
 {
-	struct s2_range r;
-
 	vfio_bar_open(dev, bdf);
-	bar_vm_create(b, dev, index, 1, index ? BAR_MEMORY : BAR_EDU_REGS,
-		      OP_ACCESS);
-	if (!index)
-		run_to_done(b->vcpu[0]);
-	else
+	bar_vm_create(b, dev, index, 1, kind, OP_ACCESS);
+	if (kind == BAR_MEMORY)
 		run_to_ucall(b->vcpu[0], NULL);
-	ASSERT_EQ(s2_lookup(b->vm, BAR_GPA, &r), 0);
-	ASSERT_TRUE(r.valid);
-	snprintf(type, len, "%s", r.memtype);
+	else
+		run_to_done(b->vcpu[0]);
+	ASSERT_EQ(s2_lookup(b->vm, BAR_GPA, r), 0);
+	ASSERT_TRUE(r->valid);
 	bar_vm_destroy(b);
 	vfio_bar_close(dev);
 }
 
 TEST_F_TIMEOUT(override, device_on_prefetchable_bar, 120)
 {
-	char type[24];
+	struct s2_range r;
 
 	ASSERT_EQ(vfio_bar_sysfs_write(self->ivshmem, 2, "override", "device"), 0);
 	expect_class(_metadata, self->ivshmem, 2, "device", "override");
-	mapped_type(_metadata, &self->dev, &self->b, self->ivshmem, 2, type, sizeof(type));
-	EXPECT_STREQ(type, "Device-nGnRE");
+	mapped_range(_metadata, &self->dev, &self->b, self->ivshmem, 2,
+		    BAR_MEMORY, &r);
+	EXPECT_STREQ(r.memtype, "Device-nGnRE");
 
 	ASSERT_EQ(vfio_bar_sysfs_write(self->ivshmem, 2, "override", "auto\n"), 0);
 	expect_class(_metadata, self->ivshmem, 2, "normal-nc", "prefetchable");
-	mapped_type(_metadata, &self->dev, &self->b, self->ivshmem, 2, type, sizeof(type));
-	EXPECT_STREQ(type, "Normal-NC");
+	mapped_range(_metadata, &self->dev, &self->b, self->ivshmem, 2,
+		    BAR_MEMORY, &r);
+	EXPECT_STREQ(r.memtype, "Normal-NC");
 }
 
 TEST_F_TIMEOUT(override, normal_nc_on_register_bar, 120)
 {
-	char type[24];
+	struct s2_range r;
 
 	ASSERT_EQ(vfio_bar_sysfs_write(self->edu, 0, "override", "normal-nc"), 0);
 	expect_class(_metadata, self->edu, 0, "normal-nc", "override");
-	mapped_type(_metadata, &self->dev, &self->b, self->edu, 0, type, sizeof(type));
-	EXPECT_STREQ(type, "Normal-NC");
+	mapped_range(_metadata, &self->dev, &self->b, self->edu, 0,
+		    BAR_EDU_REGS, &r);
+	EXPECT_STREQ(r.memtype, "Normal-NC");
 }
 
 /*
- * Cacheable needs FEAT_S2FWB and CTR_EL0.DIC: refused otherwise, with the
- * class unchanged, and in agreement with KVM's capability.
+ * There is no cacheable override: only a provider that knows its memory is
+ * coherent and maps it cacheable itself may make it cacheable, and
+ * vfio-pci's own kernel mapping of a BAR is uncached. Refused as a bad
+ * value, whatever the CPU, and nothing changes.
  */
-TEST_F_TIMEOUT(override, cacheable, 120)
+TEST_F(override, cacheable_is_not_an_override)
 {
-	struct kvm_vm *vm = vm_create_barebones();
-	bool supported = cacheable_pfnmap_supported(vm);
-	char buf[64], type[24];
-	int r;
+	char buf[64];
 
-	kvm_vm_free(vm);
-	r = vfio_bar_sysfs_write(self->ivshmem, 2, "override", "cacheable");
-	if (!supported) {
-		EXPECT_EQ(r, -EOPNOTSUPP);
-		ASSERT_EQ(vfio_bar_sysfs_read(self->ivshmem, 2, "override", buf,
-					      sizeof(buf)), 0);
-		EXPECT_STREQ(buf, "auto");
-		expect_class(_metadata, self->ivshmem, 2, "normal-nc", "prefetchable");
-		return;
-	}
-	ASSERT_EQ(r, 0);
-	expect_class(_metadata, self->ivshmem, 2, "cacheable", "override");
-	mapped_type(_metadata, &self->dev, &self->b, self->ivshmem, 2, type, sizeof(type));
-	EXPECT_STREQ(type, "Normal-WB");
+	EXPECT_EQ(vfio_bar_sysfs_write(self->ivshmem, 2, "override", "cacheable"),
+		  -EINVAL);
+	ASSERT_EQ(vfio_bar_sysfs_read(self->ivshmem, 2, "override", buf,
+				      sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "auto");
+	expect_class(_metadata, self->ivshmem, 2, "normal-nc", "prefetchable");
 }
 
 /* Bad values are -EINVAL and change nothing. */
@@ -534,50 +538,116 @@ TEST_F(override, needs_cap_sys_admin)
 	EXPECT_STREQ(buf, "auto");
 }
 
-/*
- * Without the platform's containment guarantee, prefetchable BARs are
- * Device, and asking for Normal-NC is refused.
- */
-TEST_F_TIMEOUT(override, no_containment, 120)
+static bool param_is(const char *param, const char *val)
 {
-	char type[24];
+	char buf[128];
 
-	ASSERT_EQ(module_param_write(VFIO_PCI_CORE, "nc_containment", "N"), 0);
+	return !module_param_read(VFIO_PCI_CORE, param, buf, sizeof(buf)) &&
+	       !strcmp(buf, val);
+}
+
+/*
+ * Containment is a property of the platform, fixed at boot: the parameter
+ * cannot change at run time, and prefetchable BARs are Normal-NC only
+ * where the boot said the platform contains Normal-NC faults. Without it,
+ * they are Device and asking for Normal-NC is refused. The harness boots
+ * once without containment to check that branch.
+ */
+TEST_F_TIMEOUT(override, containment_fixed_at_boot, 120)
+{
+	bool contained = param_is("nc_containment", "Y");
+	struct s2_range r;
+
+	ASSERT_TRUE(contained || param_is("nc_containment", "N"));
+	EXPECT_NE(module_param_write(VFIO_PCI_CORE, "nc_containment",
+				     contained ? "N" : "Y"), 0);
+	EXPECT_TRUE(param_is("nc_containment", contained ? "Y" : "N"));
+
+	if (contained) {
+		expect_class(_metadata, self->ivshmem, 2, "normal-nc", "prefetchable");
+		mapped_range(_metadata, &self->dev, &self->b, self->ivshmem, 2,
+			    BAR_MEMORY, &r);
+		EXPECT_STREQ(r.memtype, "Normal-NC");
+		return;
+	}
 	expect_class(_metadata, self->ivshmem, 2, "device", "not-contained");
 	EXPECT_EQ(vfio_bar_sysfs_write(self->ivshmem, 2, "override", "normal-nc"),
 		  -EOPNOTSUPP);
-	mapped_type(_metadata, &self->dev, &self->b, self->ivshmem, 2, type, sizeof(type));
-	EXPECT_STREQ(type, "Device-nGnRE");
+	mapped_range(_metadata, &self->dev, &self->b, self->ivshmem, 2,
+		    BAR_MEMORY, &r);
+	EXPECT_STREQ(r.memtype, "Device-nGnRE");
 }
 
-/* The quirk parameter: all or nothing, and it decides the class. */
+/*
+ * The quirk parameter is given at boot (vfio-pci-core is built in, so it
+ * is parsed before the slab allocator exists) and cannot change later. The
+ * main boots list pci-testdev as tolerant of Normal-NC; the boot without
+ * containment lists edu as intolerant of Normal-NC and pci-testdev as
+ * intolerant of any alias of another memory type, which KVM then maps
+ * Device-nGnRnE, forced, as the host does.
+ */
+#define QUIRKS_MAIN	"1b36:0005:tolerant"
+#define QUIRKS_PLATFORM	"1234:11e8:intolerant,1b36:0005:mismatch-intolerant"
+
 TEST_F_TIMEOUT(override, quirk_parameter, 120)
 {
-	char buf[128], type[24];
+	bool main_boot = param_is("memattr_quirks", QUIRKS_MAIN);
+	char testdev[16];
+	struct s2_range r;
 
-	EXPECT_EQ(module_param_write(VFIO_PCI_CORE, "memattr_quirks",
-				     "1234:11e8:tolerant,1234:xyz:tolerant"), -EINVAL);
-	EXPECT_EQ(module_param_write(VFIO_PCI_CORE, "memattr_quirks",
-				     "1234:11e8:sometimes"), -EINVAL);
-	ASSERT_EQ(module_param_read(VFIO_PCI_CORE, "memattr_quirks", buf,
-				    sizeof(buf)), 0);
-	EXPECT_STREQ(buf, "");
-	expect_class(_metadata, self->edu, 0, "device", "not-prefetchable");
+	ASSERT_TRUE(main_boot || param_is("memattr_quirks", QUIRKS_PLATFORM))
+		TH_LOG("boot with vfio_pci_core.memattr_quirks=" QUIRKS_MAIN
+		       " or " QUIRKS_PLATFORM);
+	EXPECT_NE(module_param_write(VFIO_PCI_CORE, "memattr_quirks", ""), 0);
+	EXPECT_TRUE(param_is("memattr_quirks", main_boot ? QUIRKS_MAIN :
+						     QUIRKS_PLATFORM));
+	ASSERT_TRUE(vfio_bar_find(0x1b36, 0x0005, 0, 0, testdev, sizeof(testdev)))
+		TH_LOG("no pci-testdev bound to vfio-pci");
 
-	ASSERT_EQ(module_param_write(VFIO_PCI_CORE, "memattr_quirks",
-				     "1234:11e8:tolerant"), 0);
-	ASSERT_EQ(module_param_read(VFIO_PCI_CORE, "memattr_quirks", buf,
-				    sizeof(buf)), 0);
-	EXPECT_STREQ(buf, "1234:11e8:tolerant");
-	expect_class(_metadata, self->edu, 0, "normal-nc", "quirk-tolerant");
-	mapped_type(_metadata, &self->dev, &self->b, self->edu, 0, type, sizeof(type));
-	EXPECT_STREQ(type, "Normal-NC");
+	if (main_boot) {
+		ASSERT_TRUE(param_is("nc_containment", "Y"));
+		expect_class(_metadata, testdev, 0, "normal-nc", "quirk-tolerant");
+		mapped_range(_metadata, &self->dev, &self->b, testdev, 0,
+			     BAR_READ_ONLY, &r);
+		EXPECT_STREQ(r.memtype, "Normal-NC");
+		return;
+	}
 
-	ASSERT_EQ(module_param_write(VFIO_PCI_CORE, "memattr_quirks",
-				     "1af4:1110:intolerant"), 0);
-	expect_class(_metadata, self->ivshmem, 2, "device", "quirk-intolerant");
-	EXPECT_EQ(vfio_bar_sysfs_write(self->ivshmem, 2, "override", "normal-nc"),
+	expect_class(_metadata, self->edu, 0, "device", "quirk-intolerant");
+	EXPECT_EQ(vfio_bar_sysfs_write(self->edu, 0, "override", "normal-nc"),
 		  -EINVAL);
+
+	/* Whatever the administrator asks, short of Normal-NC (refused). */
+	expect_class(_metadata, testdev, 0, "device-exact",
+		     "quirk-mismatch-intolerant");
+	EXPECT_EQ(vfio_bar_sysfs_write(testdev, 0, "override", "normal-nc"),
+		  -EINVAL);
+	ASSERT_EQ(vfio_bar_sysfs_write(testdev, 0, "override", "device"), 0);
+	expect_class(_metadata, testdev, 0, "device-exact",
+		     "quirk-mismatch-intolerant");
+	ASSERT_EQ(vfio_bar_sysfs_write(testdev, 0, "override", "auto"), 0);
+
+	/* Forced (0x0 with or without FWB) and never executable. */
+	mapped_range(_metadata, &self->dev, &self->b, testdev, 0, BAR_READ_ONLY,
+		     &r);
+	EXPECT_STREQ(r.memtype, "Device-nGnRnE");
+	EXPECT_EQ(r.memattr, 0x0);
+	EXPECT_FALSE(r.exec);
+}
+
+/* An administrator may say the same of any BAR: the override device-exact. */
+TEST_F_TIMEOUT(override, device_exact_override, 120)
+{
+	struct s2_range r;
+
+	ASSERT_EQ(vfio_bar_sysfs_write(self->ivshmem, 2, "override",
+				       "device-exact"), 0);
+	expect_class(_metadata, self->ivshmem, 2, "device-exact", "override");
+	mapped_range(_metadata, &self->dev, &self->b, self->ivshmem, 2,
+		     BAR_MEMORY, &r);
+	EXPECT_STREQ(r.memtype, "Device-nGnRnE");
+	EXPECT_EQ(r.memattr, 0x0);
+	EXPECT_FALSE(r.exec);
 }
 
 /* ---- life cycle ---------------------------------------------------------- */
@@ -746,30 +816,22 @@ static const char map_event_format[] =
 
 TEST(tracepoint)
 {
-	const char *tracing = "/sys/kernel/tracing";
 	struct vfio_bar_dev dev;
 	struct bar_vm b = {};
-	char path[256], line[512], type[32], reason[32];
+	char line[512], type[32], reason[32];
 	unsigned long gfn, pfn, size;
 	int events = 0;
 	FILE *f;
 
 	if (!open_ivshmem64m(&dev))
 		SKIP(return, "no ivshmem (64 MiB) bound to vfio-pci");
-	snprintf(path, sizeof(path), "%s/events/kvm/kvm_memattr_map/enable", tracing);
-	f = fopen(path, "w");
-	ASSERT_NE(f, NULL);
-	fputs("1", f);
-	fclose(f);
-	snprintf(path, sizeof(path), "%s/trace", tracing);
-	f = fopen(path, "w");
-	ASSERT_NE(f, NULL);
-	fclose(f);
+	ASSERT_EQ(trace_event_enable("kvm/kvm_memattr_map", true), 0);
+	trace_clear();
 
 	bar_vm_create(&b, &dev, 2, 1, BAR_MEMORY, OP_TOUCH_ALL);
 	run_to_done(b.vcpu[0]);
 
-	f = fopen(path, "r");
+	f = fopen("/sys/kernel/tracing/trace", "r");
 	ASSERT_NE(f, NULL);
 	while (fgets(line, sizeof(line), f)) {
 		char *ev = strstr(line, "kvm_memattr_map: ");
@@ -788,12 +850,7 @@ TEST(tracepoint)
 	fclose(f);
 	EXPECT_EQ(events, 32);
 
-	snprintf(path, sizeof(path), "%s/events/kvm/kvm_memattr_map/enable", tracing);
-	f = fopen(path, "w");
-	if (f) {
-		fputs("0", f);
-		fclose(f);
-	}
+	trace_event_enable("kvm/kvm_memattr_map", false);
 	bar_vm_destroy(&b);
 	vfio_bar_close(&dev);
 }

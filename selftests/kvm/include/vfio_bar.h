@@ -58,6 +58,7 @@ struct s2_range {
 	int level;
 	bool valid, read, write, exec, block;
 	char memtype[24];	/* "Normal-WB", "Device-nGnRE", ... or "" */
+	int memattr;		/* the raw MemAttr[3:0], -1 if not printed */
 };
 
 /*
@@ -65,6 +66,13 @@ struct s2_range {
  * debugfs file is missing, -ERANGE if no line covers @gpa.
  */
 int s2_lookup(struct kvm_vm *vm, uint64_t gpa, struct s2_range *r);
+
+/*
+ * Whether @vm's stage 2 uses the FEAT_S2FWB encodings, from the raw
+ * MemAttr of the RAM leaf at @ram_gpa (mapped before): 0x6 is Normal-WB
+ * forced by FWB, 0xf Normal-WB without FWB. Asserts on anything else.
+ */
+bool s2_fwb(struct kvm_vm *vm, uint64_t ram_gpa);
 
 /* Size of a stage-2 leaf at @level with 4K pages. */
 uint64_t s2_level_size(int level);
@@ -99,6 +107,24 @@ int module_param_write(const char *module, const char *param,
 		       const char *val);
 int module_param_read(const char *module, const char *param, char *buf,
 		      size_t len);
+
+/* Enable or disable the tracepoint @event ("kvm/kvm_memattr_map"). */
+int trace_event_enable(const char *event, bool on);
+/* Empty the trace buffer. */
+void trace_clear(void);
+/*
+ * Count the trace lines of @event ("kvm_memattr_refuse") that contain
+ * every one of the NULL-terminated @needles.
+ */
+int trace_count(const char *event, const char *const *needles);
+
+/* /dev/kmsg opened at its end, to look for what the kernel logs next. */
+int kmsg_open(void);
+/*
+ * Whether a record logged since kmsg_open(), and not yet read, contains one
+ * of the NULL-terminated @needles.
+ */
+bool kmsg_find(int fd, const char *const *needles);
 
 /*
  * Run @vcpu to its next ucall, which must be a SYNC (its first argument

@@ -282,8 +282,8 @@ static const char *const memtypes[] = {
 
 /*
  * A line is "0x<start>-0x<end>   <size><unit> <level> <attributes>", the
- * attributes being "F" (invalid), R, W, X (execute-never), AF, BLK and the
- * memory type; a range of zero entries has none.
+ * attributes being "F" (invalid), R, W, X (execute-never), AF, BLK, the
+ * memory type and "MemAttr=0x<n>"; a range of zero entries has none.
  */
 int s2_lookup(struct kvm_vm *vm, uint64_t gpa, struct s2_range *r)
 {
@@ -309,6 +309,7 @@ int s2_lookup(struct kvm_vm *vm, uint64_t gpa, struct s2_range *r)
 		r->end = end;
 		r->level = level;
 		r->exec = true;
+		r->memattr = -1;
 		for (n = off; sscanf(line + n, "%63s%n", tok, &i) == 1; n += i) {
 			unsigned int t;
 
@@ -322,6 +323,8 @@ int s2_lookup(struct kvm_vm *vm, uint64_t gpa, struct s2_range *r)
 				r->exec = false;
 			else if (!strcmp(tok, "BLK"))
 				r->block = true;
+			else if (sscanf(tok, "MemAttr=%x", &t) == 1)
+				r->memattr = t;
 			for (t = 0; t < ARRAY_SIZE(memtypes); t++)
 				if (!strcmp(tok, memtypes[t]))
 					snprintf(r->memtype, sizeof(r->memtype),
@@ -339,6 +342,19 @@ int s2_lookup(struct kvm_vm *vm, uint64_t gpa, struct s2_range *r)
 	}
 	fclose(f);
 	return -ERANGE;
+}
+
+bool s2_fwb(struct kvm_vm *vm, uint64_t ram_gpa)
+{
+	struct s2_range r;
+
+	TEST_ASSERT(!s2_lookup(vm, ram_gpa, &r) && r.valid,
+		    "RAM at %#lx is not mapped at stage 2", ram_gpa);
+	TEST_ASSERT(!strcmp(r.memtype, "Normal-WB") &&
+		    (r.memattr == 0x6 || r.memattr == 0xf),
+		    "RAM at %#lx is %s MemAttr=%#x, not Normal-WB (0x6 or 0xf)",
+		    ram_gpa, r.memtype, r.memattr);
+	return r.memattr == 0x6;
 }
 
 int memattr_lookup(struct kvm_vm *vm, uint64_t gpa, struct memattr_line *l)
@@ -418,6 +434,71 @@ int module_param_read(const char *module, const char *param, char *buf,
 
 	snprintf(path, sizeof(path), "/sys/module/%s/parameters/%s", module, param);
 	return read_path(path, buf, len);
+}
+
+#define TRACING	"/sys/kernel/tracing"
+
+int trace_event_enable(const char *event, bool on)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), TRACING "/events/%s/enable", event);
+	return write_path(path, on ? "1" : "0");
+}
+
+void trace_clear(void)
+{
+	int fd = open(TRACING "/trace", O_WRONLY | O_TRUNC);
+
+	TEST_ASSERT(fd >= 0, "clear " TRACING "/trace");
+	close(fd);
+}
+
+int trace_count(const char *event, const char *const *needles)
+{
+	char line[1024], name[128];
+	int n = 0, i;
+	FILE *f;
+
+	f = fopen(TRACING "/trace", "r");
+	TEST_ASSERT(f, "open " TRACING "/trace");
+	snprintf(name, sizeof(name), " %s: ", event);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, name))
+			continue;
+		for (i = 0; needles[i] && strstr(line, needles[i]); i++)
+			;
+		n += !needles[i];
+	}
+	fclose(f);
+	return n;
+}
+
+int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+
+	TEST_ASSERT(fd >= 0, "open /dev/kmsg");
+	lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+bool kmsg_find(int fd, const char *const *needles)
+{
+	char rec[2048];
+	ssize_t n;
+	int i;
+
+	/* One record per read; EAGAIN once there is no more. */
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;
+		rec[n] = 0;
+		for (i = 0; needles[i]; i++)
+			if (strstr(rec, needles[i]))
+				return true;
+	}
+	return false;
 }
 
 int run_to_ucall(struct kvm_vcpu *vcpu, uint64_t *val)

@@ -6,11 +6,15 @@
  * linear map with "mem=") through /dev/memattr_testmem, mapped VM_PFNMAP
  * with the page protection and VM_ALLOW_ANY_UNCACHED the caller picks:
  * what a driver such as nvgrace-gpu does for coherent device memory, on
- * any machine. The mmap offset selects the mapping:
+ * any machine. It also maps kernel RAM the same way, cacheable, as DRM/TTM
+ * and other drivers that remap_pfn_range() kernel pages do. The mmap
+ * offset selects the mapping:
  *
  *   bits [39:0]   offset into the region
- *   bits [41:40]  0: cacheable, 1: write-combining, 2: device (noncached)
+ *   bits [41:40]  0: cacheable, 1: write-combining, 2: device (noncached),
+ *                 3: kernel RAM, cacheable (the first RAM_SIZE bytes only)
  *   bit  42       set VM_ALLOW_ANY_UNCACHED
+ *   bit  43       set VM_EXACT_MEMTYPE
  *
  * Load with base= and size= (bytes, page aligned) naming that memory.
  */
@@ -19,6 +23,7 @@
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sizes.h>
 
 static unsigned long base;
 module_param(base, ulong, 0444);
@@ -31,18 +36,25 @@ MODULE_PARM_DESC(size, "size in bytes of the memory to expose");
 #define TESTMEM_TYPE_SHIFT	40
 #define TESTMEM_TYPE_MASK	GENMASK_ULL(41, 40)
 #define TESTMEM_NC_ALLOWED	BIT_ULL(42)
+#define TESTMEM_EXACT		BIT_ULL(43)
 
-enum { TESTMEM_CACHEABLE, TESTMEM_WC, TESTMEM_DEVICE };
+enum { TESTMEM_CACHEABLE, TESTMEM_WC, TESTMEM_DEVICE, TESTMEM_RAM };
+
+/* Kernel pages for TESTMEM_RAM: one naturally aligned block of 4 MiB. */
+#define RAM_SIZE	SZ_4M
+#define RAM_ORDER	get_order(RAM_SIZE)
+static struct page *ram;
 
 static int testmem_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
 	u64 start = off & TESTMEM_OFFSET_MASK;
 	u64 len = vma->vm_end - vma->vm_start;
+	u64 limit = size;
+	bool kernel_ram = false;
+	unsigned long pfn;
 
 	if (!(vma->vm_flags & VM_SHARED))
-		return -EINVAL;
-	if (start > size || len > size - start)
 		return -EINVAL;
 
 	switch ((off & TESTMEM_TYPE_MASK) >> TESTMEM_TYPE_SHIFT) {
@@ -54,15 +66,26 @@ static int testmem_mmap(struct file *file, struct vm_area_struct *vma)
 	case TESTMEM_DEVICE:
 		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
 		break;
+	case TESTMEM_RAM:
+		kernel_ram = true;
+		limit = RAM_SIZE;
+		break;
 	default:
 		return -EINVAL;
 	}
+	if (start > limit || len > limit - start)
+		return -EINVAL;
 	if (off & TESTMEM_NC_ALLOWED)
 		vm_flags_set(vma, VM_ALLOW_ANY_UNCACHED);
+	if (off & TESTMEM_EXACT)
+		vm_flags_set(vma, VM_EXACT_MEMTYPE);
 	vm_flags_set(vma, VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
 
-	return remap_pfn_range(vma, vma->vm_start, (base + start) >> PAGE_SHIFT,
-			       len, vma->vm_page_prot);
+	if (kernel_ram)
+		pfn = page_to_pfn(ram) + (start >> PAGE_SHIFT);
+	else
+		pfn = (base + start) >> PAGE_SHIFT;
+	return remap_pfn_range(vma, vma->vm_start, pfn, len, vma->vm_page_prot);
 }
 
 static const struct file_operations testmem_fops = {
@@ -78,24 +101,35 @@ static struct miscdevice testmem_dev = {
 
 static int __init testmem_init(void)
 {
+	unsigned long pfn;
+	int ret;
+
 	if (!size || !PAGE_ALIGNED(base) || !PAGE_ALIGNED(size)) {
 		pr_err("memattr_testmem: base=%#lx size=%#lx: need a page aligned, non-empty range\n",
 		       base, size);
 		return -EINVAL;
 	}
 	/* Memory the kernel owns must never be handed out this way. */
-	if (pfn_is_map_memory(PHYS_PFN(base)) ||
-	    pfn_is_map_memory(PHYS_PFN(base + size - 1))) {
-		pr_err("memattr_testmem: %#lx-%#lx is kernel memory\n", base,
-		       base + size - 1);
-		return -EINVAL;
+	for (pfn = PHYS_PFN(base); pfn < PHYS_PFN(base + size); pfn++) {
+		if (pfn_is_map_memory(pfn)) {
+			pr_err("memattr_testmem: %#lx-%#lx holds kernel memory at %#llx\n",
+			       base, base + size - 1, PFN_PHYS(pfn));
+			return -EINVAL;
+		}
 	}
-	return misc_register(&testmem_dev);
+	ram = alloc_pages(GFP_KERNEL | __GFP_ZERO, RAM_ORDER);
+	if (!ram)
+		return -ENOMEM;
+	ret = misc_register(&testmem_dev);
+	if (ret)
+		__free_pages(ram, RAM_ORDER);
+	return ret;
 }
 
 static void __exit testmem_exit(void)
 {
 	misc_deregister(&testmem_dev);
+	__free_pages(ram, RAM_ORDER);
 }
 
 module_init(testmem_init);

@@ -117,7 +117,7 @@ static void memattr_test_totality(struct kunit *test)
 
 		if (!ops)
 			continue;
-		for (w = 0; w < BIT(21); w++) {
+		for (w = 0; w < KVM_MEMATTR_FACTS_LIMIT; w++) {
 			union kvm_memattr_facts f = { .word = w };
 			struct kvm_memattr_decision d = ops->resolve(f);
 			struct kvm_memattr_enc enc;
@@ -141,8 +141,7 @@ static void memattr_test_parse(struct kunit *test)
 			KVM_MEMATTR_OVR_DEVICE);
 	KUNIT_EXPECT_EQ(test, kvm_memattr_parse_override("normal-nc\n"),
 			KVM_MEMATTR_OVR_NORMAL_NC);
-	KUNIT_EXPECT_EQ(test, kvm_memattr_parse_override("cacheable"),
-			KVM_MEMATTR_OVR_CACHEABLE);
+	KUNIT_EXPECT_EQ(test, kvm_memattr_parse_override("cacheable"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, kvm_memattr_parse_override(""), -EINVAL);
 	KUNIT_EXPECT_EQ(test, kvm_memattr_parse_override("normal_nc"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, kvm_memattr_parse_override("device "), -EINVAL);

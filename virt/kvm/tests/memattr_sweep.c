@@ -88,6 +88,7 @@ void memattr_row_eval(struct memattr_row *row)
 		row->facts.backing = dev.backing;
 		row->facts.host = dev.host;
 		row->facts.nc_allowed = dev.nc_allowed;
+		row->facts.exact = dev.exact;
 	}
 	row->d = memattr_ops(row->arch)->resolve(row->facts);
 	row_finish(row);
@@ -175,7 +176,6 @@ static int sweep_s2_vfio(struct memattr_row *row, union kvm_memattr_facts cpu,
 			.contained = (i >> 1) & 1,
 			.tolerance = (i >> 2) % KVM_MEMATTR_TOL_NR,
 			.override = (i >> 2) / KVM_MEMATTR_TOL_NR,
-			.fwb = cpu.fwb, .dic = cpu.dic,
 		};
 		r = sweep_guests(row, fn, arg);
 		if (r)
@@ -185,8 +185,9 @@ static int sweep_s2_vfio(struct memattr_row *row, union kvm_memattr_facts cpu,
 }
 
 /*
- * arm64: every CPU (FWB, DIC) and access (exec) for kernel RAM, for device
- * memory of any other provider (host mapping, VM_ALLOW_ANY_UNCACHED), and
+ * arm64: every CPU (FWB, DIC), VM (MTE) and access (exec) for kernel RAM, for device
+ * memory of any other provider (host mapping, VM_ALLOW_ANY_UNCACHED,
+ * VM_EXACT_MEMTYPE), and
  * for vfio-pci BARs (prefetchable, quirk, override, containment).
  */
 static int sweep_s2(memattr_row_fn fn, void *arg)
@@ -195,11 +196,12 @@ static int sweep_s2(memattr_row_fn fn, void *arg)
 	unsigned int cpu_bits, dev_bits;
 	int r;
 
-	for (cpu_bits = 0; cpu_bits < 8; cpu_bits++) {
+	for (cpu_bits = 0; cpu_bits < 16; cpu_bits++) {
 		union kvm_memattr_facts cpu = {
 			.fwb = cpu_bits & 1,
 			.dic = (cpu_bits >> 1) & 1,
 			.exec = (cpu_bits >> 2) & 1,
+			.mte = (cpu_bits >> 3) & 1,
 		};
 
 		row.provider = MEMATTR_PROVIDER_KERNEL;
@@ -211,11 +213,12 @@ static int sweep_s2(memattr_row_fn fn, void *arg)
 			return r;
 
 		row.provider = MEMATTR_PROVIDER_OTHER;
-		for (dev_bits = 0; dev_bits < 3 * 2; dev_bits++) {
+		for (dev_bits = 0; dev_bits < 4 * 2 * 2; dev_bits++) {
 			row.facts = cpu;
 			row.facts.backing = KVM_MEMATTR_MMIO;
-			row.facts.host = dev_bits / 2;
+			row.facts.host = dev_bits / 4;
 			row.facts.nc_allowed = dev_bits & 1;
+			row.facts.exact = (dev_bits >> 1) & 1;
 			r = sweep_guests(&row, fn, arg);
 			if (r)
 				return r;
@@ -320,7 +323,8 @@ static bool bar_nc_allowed(const struct kvm_memattr_bar_facts *b)
 			(b->tolerance == KVM_MEMATTR_TOL_DEFAULT &&
 			 b->prefetchable);
 
-	if (b->tolerance == KVM_MEMATTR_TOL_INTOLERANT)
+	if (b->tolerance == KVM_MEMATTR_TOL_INTOLERANT ||
+	    b->tolerance == KVM_MEMATTR_TOL_MISMATCH_INTOLERANT)
 		return false;
 	if (b->arch == KVM_MEMATTR_ARM64_S2 && !b->contained)
 		return false;
@@ -345,12 +349,16 @@ static const char *check_s2(const struct memattr_row *r)
 		if (r->class.class == KVM_MEMATTR_CLASS_NORMAL_NC &&
 		    !bar_nc_allowed(&r->bar))
 			return "normal-nc-only-for-tolerant-contained-bars";
-		if (r->class.class == KVM_MEMATTR_CLASS_CACHEABLE &&
-		    !(r->bar.fwb && r->bar.dic))
-			return "cacheable-bar-needs-fwb-and-dic";
+		if (r->class.class == KVM_MEMATTR_CLASS_CACHEABLE)
+			return "bar-never-classified-cacheable";
 		if (r->bar.override == KVM_MEMATTR_OVR_DEVICE &&
-		    r->class.class != KVM_MEMATTR_CLASS_DEVICE)
+		    r->class.class != KVM_MEMATTR_CLASS_DEVICE &&
+		    r->class.class != KVM_MEMATTR_CLASS_DEVICE_EXACT)
 			return "device-override-is-honored";
+		if ((r->bar.tolerance == KVM_MEMATTR_TOL_MISMATCH_INTOLERANT ||
+		     r->bar.override == KVM_MEMATTR_OVR_DEVICE_EXACT) &&
+		    r->class.class != KVM_MEMATTR_CLASS_DEVICE_EXACT)
+			return "mismatch-intolerant-bar-is-exact";
 	}
 	if (r->provider == MEMATTR_PROVIDER_VFIO && r->class.refuse)
 		return r->bar.override == KVM_MEMATTR_OVR_AUTO ?
@@ -377,6 +385,13 @@ static const char *check_s2(const struct memattr_row *r)
 	if (f.backing == KVM_MEMATTR_MMIO && r->d.type == KVM_MEMTYPE_WB &&
 	    !(f.fwb && f.dic))
 		return "cacheable-device-memory-needs-fwb-and-dic";
+	if (f.backing == KVM_MEMATTR_MMIO && f.mte && r->d.type == KVM_MEMTYPE_WB)
+		return "no-cacheable-device-memory-with-mte";
+	/* Memory intolerant of aliases gets exactly the host's type, forced. */
+	if (device && f.exact &&
+	    !(f.host == KVM_MEMATTR_HOST_DEVICE_nGnRnE &&
+	      r->eff.type == KVM_MEMTYPE_DEVICE_nGnRnE))
+		return "exact-memory-gets-the-host-type";
 	return NULL;
 }
 
@@ -402,8 +417,12 @@ static const char *check_preserves_6_12(const struct memattr_row *r)
 
 	switch (r->arch) {
 	case KVM_MEMATTR_ARM64_S2:
-		/* 6.12 maps cacheable device memory Device: a bad alias. */
-		if (f.backing == KVM_MEMATTR_MMIO && f.host == KVM_MEMATTR_HOST_WB)
+		/*
+		 * 6.12 maps cacheable device memory Device, a bad alias, and
+		 * knows no memory intolerant of aliases.
+		 */
+		if (f.backing == KVM_MEMATTR_MMIO &&
+		    (f.host == KVM_MEMATTR_HOST_WB || f.exact))
 			return NULL;
 		break;
 	case KVM_MEMATTR_X86_EPT:
@@ -479,9 +498,10 @@ int memattr_row_format(char *buf, int len, const struct memattr_row *r)
 	       kvm_memtype_name(r->arch, r->guest));
 	if (r->arch == KVM_MEMATTR_ARM64_S2) {
 		append(buf, len, &n,
-		       " fwb=%s dic=%s exec=%s host=%u nc_allowed=%s",
-		       bit_str(f.fwb), bit_str(f.dic), bit_str(f.exec), f.host,
-		       bit_str(f.nc_allowed));
+		       " fwb=%s dic=%s mte=%s exec=%s host=%u nc_allowed=%s exact=%s",
+		       bit_str(f.fwb), bit_str(f.dic), bit_str(f.mte),
+		       bit_str(f.exec), f.host, bit_str(f.nc_allowed),
+		       bit_str(f.exact));
 		if (r->provider == MEMATTR_PROVIDER_VFIO)
 			append(buf, len, &n,
 			       " bar:prefetchable=%s tolerance=%u override=%s contained=%s class=%s",
