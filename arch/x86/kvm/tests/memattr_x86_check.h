@@ -38,9 +38,10 @@ struct memattr_boot_stats {
 	u64 zap_gfns;		/* frames they cover below 64 GiB */
 	u64 zap_gfns_wb;	/* of which the final MTRRs make WB */
 	u64 commits;		/* MTRR commits (this series) */
+	u64 stale;		/* leaves left not as the final MTRRs say */
 };
 
-void memattr_boot_replay(unsigned int nr_vcpus, bool cd_nw_cleared,
+void memattr_boot_replay(unsigned int nr_vcpus,
 			 enum memattr_boot_policy policy,
 			 struct memattr_boot_stats *st);
 
