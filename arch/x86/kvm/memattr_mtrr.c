@@ -562,16 +562,26 @@ EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_vm_cr0);
  * @new: the facts faults now resolve with.
  * @zap: every frame whose decision changes is added here, whether it was
  *	recorded or not: entries installed while KVM did not honor the MTRRs
- *	were not.
+ *	were not. Entries installed by vCPUs with CR0.CD=1 are zapped where
+ *	the CD rules change.
+ *
+ * Faults are not recorded while KVM does not honor the MTRRs, so from now
+ * on any frame may have an entry that a later commit must consider.
  */
 void kvm_memattr_mtrr_vm_facts(struct kvm_memattr_mtrr_vm *vm,
 			       union kvm_memattr_facts old,
 			       union kvm_memattr_facts new,
 			       struct kvm_memattr_gfn_ranges *zap)
 {
+	old.cr0_cd = 1;
+	new.cr0_cd = 1;
+	kvm_memattr_mtrr_diff(&vm->committed, old, &vm->committed, new,
+			      &vm->mapped_cd, zap);
 	old.cr0_cd = 0;
 	new.cr0_cd = 0;
 	kvm_memattr_mtrr_diff(&vm->committed, old, &vm->committed, new, NULL,
 			      zap);
+	kvm_memattr_ranges_add(&vm->mapped, 0,
+			       kvm_memattr_mtrr_gfn_limit(&vm->committed));
 }
 EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_vm_facts);

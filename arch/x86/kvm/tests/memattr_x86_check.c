@@ -868,6 +868,57 @@ int memattr_x86_check_boot(char *err, int len)
 
 /* ------------------------------------------------------------------ */
 /*
+ * Non-coherent DMA arriving and leaving, in a VM whose VMM disabled
+ * KVM_X86_QUIRK_IGNORE_GUEST_PAT (self-snoop): there RAM is WB with IPAT
+ * clear with or without non-coherent DMA while the MTRRs say WB, so the
+ * transitions themselves zap nothing.
+ */
+int memattr_x86_check_nc_dma(char *err, int len)
+{
+	struct kvm_memattr_gfn_ranges z = { .nr = 0 };
+	struct kvm_memattr_mtrr_vm vm;
+	struct kvm_memattr_mtrrs wb, uc_hole;
+	union kvm_memattr_facts on = honoring(), off;
+	const u64 ram = GFN(SZ_2G_PA + SZ_1M_PA), low = GFN(SZ_1M_PA);
+
+	on.ignore_guest_pat = 0;
+	off = on;
+	off.nc_dma = 0;
+	wb = (struct kvm_memattr_mtrrs) {
+		.phys_bits = 46, .deftype = DEF_E | MTRR_WB,
+	};
+	uc_hole = wb;
+	var_set(&uc_hole, 0, SZ_2G_PA, SZ_2G_PA, MTRR_UC);
+
+	/*
+	 * RAM at 2 GiB is mapped WB before the device arrives, unrecorded.
+	 * When the guest's MTRRs then make it UC, its entry must go.
+	 */
+	kvm_memattr_mtrr_vm_init(&vm, 46);
+	kvm_memattr_mtrr_vm_write(&vm, &wb, false, off, &z);
+	kvm_memattr_mtrr_vm_facts(&vm, off, on, &z);
+	z.nr = 0;
+	kvm_memattr_mtrr_vm_write(&vm, &uc_hole, false, on, &z);
+	if (!kvm_memattr_ranges_contain(&z, ram))
+		return FAIL("an entry mapped before non-coherent DMA arrived stays WB under MTRR UC");
+
+	/*
+	 * A vCPU with CR0.CD=1 maps RAM UC with IPAT. When the last device
+	 * leaves, RAM is WB again: that entry must go.
+	 */
+	kvm_memattr_mtrr_vm_init(&vm, 46);
+	z.nr = 0;
+	kvm_memattr_mtrr_vm_write(&vm, &wb, false, on, &z);
+	kvm_memattr_mtrr_vm_fault(&vm, low, 1, true);
+	z.nr = 0;
+	kvm_memattr_mtrr_vm_facts(&vm, on, off, &z);
+	if (!kvm_memattr_ranges_contain(&z, low))
+		return FAIL("a UC entry of a vCPU with CR0.CD=1 stays after non-coherent DMA left");
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/*
  * Seed 002 (Yan Zhao, 2023-05-25): (1) a fixed range is UC, and so is its
  * entry; (2) CR0.CD=1, no zap; (3) MTRRs disabled, no zap; (4) the range
  * becomes WB and MTRRs are enabled, no zap; (5) CR0.CD=0: the range must

@@ -20,6 +20,7 @@ int memattr_x86_check_mtrr_types(char *err, int len);
 int memattr_x86_check_mtrr_diffs(char *err, int len);
 int memattr_x86_check_seed002(char *err, int len);
 int memattr_x86_check_boot(char *err, int len);
+int memattr_x86_check_nc_dma(char *err, int len);
 
 /* One MTRR state pair and facts, as the fuzzer builds them. */
 int memattr_x86_check_diff(const struct kvm_memattr_mtrrs *a,

@@ -31,6 +31,7 @@ MEMATTR_X86_CHECK(mtrr_types)
 MEMATTR_X86_CHECK(mtrr_diffs)
 MEMATTR_X86_CHECK(seed002)
 MEMATTR_X86_CHECK(boot)
+MEMATTR_X86_CHECK(nc_dma)
 
 /* The type a 4K leaf's PCD and PWT select in a host PAT. */
 static unsigned int pat_type(u64 pat, u8 bits)
@@ -166,6 +167,7 @@ static struct kunit_case memattr_x86_cases[] = {
 	KUNIT_CASE(mtrr_diffs_test),
 	KUNIT_CASE(seed002_test),
 	KUNIT_CASE_SLOW(boot_test),
+	KUNIT_CASE(nc_dma_test),
 	{}
 };
 
