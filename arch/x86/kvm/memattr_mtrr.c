@@ -565,14 +565,19 @@ EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_vm_cr0);
  *	were not. Entries installed by vCPUs with CR0.CD=1 are zapped where
  *	the CD rules change.
  *
- * Faults are not recorded while KVM does not honor the MTRRs, so from now
- * on any frame may have an entry that a later commit must consider.
+ * Faults are not recorded while KVM does not honor the MTRRs: unless the
+ * change zaps every frame, any frame may keep an entry that a later commit
+ * must consider.
  */
 void kvm_memattr_mtrr_vm_facts(struct kvm_memattr_mtrr_vm *vm,
 			       union kvm_memattr_facts old,
 			       union kvm_memattr_facts new,
 			       struct kvm_memattr_gfn_ranges *zap)
 {
+	u64 limit = kvm_memattr_mtrr_gfn_limit(&vm->committed);
+	struct kvm_memattr_gfn_ranges all = { .nr = 0 };
+	unsigned int i;
+
 	old.cr0_cd = 1;
 	new.cr0_cd = 1;
 	kvm_memattr_mtrr_diff(&vm->committed, old, &vm->committed, new,
@@ -580,8 +585,10 @@ void kvm_memattr_mtrr_vm_facts(struct kvm_memattr_mtrr_vm *vm,
 	old.cr0_cd = 0;
 	new.cr0_cd = 0;
 	kvm_memattr_mtrr_diff(&vm->committed, old, &vm->committed, new, NULL,
-			      zap);
-	kvm_memattr_ranges_add(&vm->mapped, 0,
-			       kvm_memattr_mtrr_gfn_limit(&vm->committed));
+			      &all);
+	for (i = 0; i < all.nr; i++)
+		kvm_memattr_ranges_add(zap, all.r[i].start, all.r[i].end);
+	if (all.nr != 1 || all.r[0].start || all.r[0].end < limit)
+		kvm_memattr_ranges_add(&vm->mapped, 0, limit);
 }
 EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_vm_facts);

@@ -914,6 +914,24 @@ int memattr_x86_check_nc_dma(char *err, int len)
 	kvm_memattr_mtrr_vm_facts(&vm, on, off, &z);
 	if (!kvm_memattr_ranges_contain(&z, low))
 		return FAIL("a UC entry of a vCPU with CR0.CD=1 stays after non-coherent DMA left");
+
+	/*
+	 * With the quirk, the device's arrival zaps every frame (IPAT goes):
+	 * a commit then needs to zap only what faults mapped since.
+	 */
+	on.ignore_guest_pat = 1;
+	off = on;
+	off.nc_dma = 0;
+	kvm_memattr_mtrr_vm_init(&vm, 46);
+	z.nr = 0;
+	kvm_memattr_mtrr_vm_write(&vm, &wb, false, off, &z);
+	kvm_memattr_mtrr_vm_facts(&vm, off, on, &z);
+	if (z.nr != 1 || z.r[0].start || z.r[0].end < GFN(1ULL << 46))
+		return FAIL("non-coherent DMA arriving with the quirk did not zap every frame");
+	z.nr = 0;
+	kvm_memattr_mtrr_vm_write(&vm, &uc_hole, false, on, &z);
+	if (z.nr)
+		return FAIL("a commit after a full zap zapped frames no fault mapped");
 	return 0;
 }
 
