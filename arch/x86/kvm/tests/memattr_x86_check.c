@@ -545,7 +545,8 @@ static void sim_map(struct sim *s, u64 gfn, u64 pages, bool cr0_cd)
 	f.guest_mtrr = kvm_memattr_mtrr_type(&s->vm.committed, gfn);
 	d = kvm_memattr_resolve_ept(f);
 	s->leaves[s->nr_leaves++] = (struct sim_leaf) {
-		.gfn = gfn, .pages = pages, .type = d.refuse ? KVM_MEMTYPE_NR : d.type,
+		.gfn = gfn, .pages = pages,
+		.type = d.refuse ? KVM_MEMTYPE_NR : d.type,
 		.ipat = !(d.flags & KVM_MEMATTR_F_COMBINES),
 	};
 }
@@ -900,7 +901,7 @@ int memattr_x86_check_nc_dma(char *err, int len)
 	z.nr = 0;
 	kvm_memattr_mtrr_vm_write(&vm, &uc_hole, false, on, &z);
 	if (!kvm_memattr_ranges_contain(&z, ram))
-		return FAIL("an entry mapped before non-coherent DMA arrived stays WB under MTRR UC");
+		return FAIL("an entry mapped before the device came stays WB under MTRR UC");
 
 	/*
 	 * A vCPU with CR0.CD=1 maps RAM UC with IPAT. When the last device
@@ -913,7 +914,7 @@ int memattr_x86_check_nc_dma(char *err, int len)
 	z.nr = 0;
 	kvm_memattr_mtrr_vm_facts(&vm, on, off, &z);
 	if (!kvm_memattr_ranges_contain(&z, low))
-		return FAIL("a UC entry of a vCPU with CR0.CD=1 stays after non-coherent DMA left");
+		return FAIL("a UC entry of a vCPU with CR0.CD=1 stays after the device left");
 
 	/*
 	 * With the quirk, the device's arrival zaps every frame (IPAT goes):
@@ -927,7 +928,7 @@ int memattr_x86_check_nc_dma(char *err, int len)
 	kvm_memattr_mtrr_vm_write(&vm, &wb, false, off, &z);
 	kvm_memattr_mtrr_vm_facts(&vm, off, on, &z);
 	if (z.nr != 1 || z.r[0].start || z.r[0].end < GFN(1ULL << 46))
-		return FAIL("non-coherent DMA arriving with the quirk did not zap every frame");
+		return FAIL("the device's arrival with the quirk did not zap every frame");
 	z.nr = 0;
 	kvm_memattr_mtrr_vm_write(&vm, &uc_hole, false, on, &z);
 	if (z.nr)
