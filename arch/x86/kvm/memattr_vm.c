@@ -26,12 +26,15 @@
  * @zap_queue: frames queued for zapping and not yet taken by a zapper.
  * @zap_lock: held by the vCPU that zaps; the others wait for it and then
  *	find their frames zapped.
+ * @pending: by vCPU index, the vCPUs that wrote MTRRs with CR0.CD set and
+ *	have not cleared it since.
  */
 struct kvm_memattr_x86 {
-	spinlock_t lock;		/* @mtrr, @zap_queue */
+	spinlock_t lock;		/* @mtrr, @zap_queue, @pending */
 	struct kvm_memattr_mtrr_vm mtrr;
 	struct kvm_memattr_gfn_ranges zap_queue;
 	struct mutex zap_lock;		/* one zapper at a time */
+	DECLARE_BITMAP(pending, KVM_MAX_VCPUS);
 };
 
 /**
@@ -212,13 +215,18 @@ static void vcpu_changed(struct kvm_vcpu *vcpu, bool cr0_cd, bool cr0_changed)
 	union kvm_memattr_facts f = kvm_memattr_ept_vm_facts(vcpu->kvm);
 	struct kvm_memattr_gfn_ranges frames = { .nr = 0 };
 	struct kvm_memattr_mtrrs m;
+	bool pending;
 
 	vcpu_mtrrs(vcpu, &m);
 	spin_lock(&ma->lock);
+	pending = test_bit(vcpu->vcpu_idx, ma->pending);
 	if (cr0_changed)
-		kvm_memattr_mtrr_vm_cr0(&ma->mtrr, &m, cr0_cd, f, &frames);
+		kvm_memattr_mtrr_vm_cr0(&ma->mtrr, &m, cr0_cd, &pending, f,
+					&frames);
 	else
-		kvm_memattr_mtrr_vm_write(&ma->mtrr, &m, cr0_cd, f, &frames);
+		kvm_memattr_mtrr_vm_write(&ma->mtrr, &m, cr0_cd, &pending, f,
+					  &frames);
+	__assign_bit(vcpu->vcpu_idx, ma->pending, pending);
 	queue(ma, &frames);
 	spin_unlock(&ma->lock);
 	if (frames.nr)

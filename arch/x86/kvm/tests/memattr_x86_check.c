@@ -554,6 +554,7 @@ static void sim_map(struct sim *s, u64 gfn, u64 pages, bool cr0_cd)
 struct sim_vcpu {
 	struct kvm_memattr_mtrrs m;
 	bool cd;
+	bool pending;
 };
 
 /* The frames the benchmark counts: the first 64 GiB, seed 002's layout. */
@@ -659,7 +660,8 @@ static void sim_write(struct sim *s, struct sim_vcpu *v, enum sim_msr msr,
 		sim_6_6_write(s, v, msr, i);
 		return;
 	}
-	kvm_memattr_mtrr_vm_write(&s->vm, &v->m, v->cd, s->facts, &z);
+	kvm_memattr_mtrr_vm_write(&s->vm, &v->m, v->cd, &v->pending, s->facts,
+				  &z);
 	if (!v->cd)
 		s->st->commits++;
 	sim_zaps(s, &z);
@@ -678,9 +680,9 @@ static void sim_cd(struct sim *s, struct sim_vcpu *v, bool cd)
 			count_zap(s, 0, ~0ULL);
 		return;
 	}
-	kvm_memattr_mtrr_vm_cr0(&s->vm, &v->m, cd, s->facts, &z);
-	if (!cd)
+	if (!cd && v->pending)
 		s->st->commits++;
+	kvm_memattr_mtrr_vm_cr0(&s->vm, &v->m, cd, &v->pending, s->facts, &z);
 	sim_zaps(s, &z);
 }
 
@@ -800,9 +802,14 @@ void memattr_boot_replay(unsigned int nr_vcpus,
 	sim_faults(&s, &v[0], 0, RAM_LOW_END, PAGES_1G);
 	sim_faults(&s, &v[0], RAM_HIGH, RAM_HIGH_END, PAGES_1G);
 
-	/* PEI's MP services bring up the APs with the BSP's MTRRs. */
+	/*
+	 * PEI's MP services bring up the APs with the BSP's MTRRs. An AP
+	 * first loads the BSP's CR0, caches enabled, with its own MTRRs
+	 * still clear (EDK2 MpInitLib's ApWakeupFunction), then syncs them.
+	 */
 	for (i = 1; i < nr_vcpus; i++) {
 		v[1] = (struct sim_vcpu) { .m.phys_bits = 46, .cd = true };
+		sim_cd(&s, &v[1], false);
 		sim_program(&s, &v[1], &pei);
 	}
 
@@ -813,10 +820,14 @@ void memattr_boot_replay(unsigned int nr_vcpus,
 		sim_program(&s, &v[1], &dxe);
 	}
 
-	/* Linux: the BSP, then every AP after INIT (CD set, MTRRs kept). */
+	/*
+	 * Linux: the BSP, then every AP after INIT (CD set, MTRRs kept),
+	 * whose trampoline loads a CR0 with caches enabled first.
+	 */
 	sim_linux(&s, &v[0]);
 	for (i = 1; i < nr_vcpus; i++) {
 		v[1] = (struct sim_vcpu) { .m = dxe, .cd = true };
+		sim_cd(&s, &v[1], false);
 		sim_linux(&s, &v[1]);
 	}
 	if (s.leaves)
@@ -880,6 +891,7 @@ int memattr_x86_check_nc_dma(char *err, int len)
 	struct kvm_memattr_mtrr_vm vm;
 	struct kvm_memattr_mtrrs wb, uc_hole;
 	union kvm_memattr_facts on = honoring(), off;
+	bool pending = false;
 	const u64 ram = GFN(SZ_2G_PA + SZ_1M_PA), low = GFN(SZ_1M_PA);
 
 	on.ignore_guest_pat = 0;
@@ -896,10 +908,11 @@ int memattr_x86_check_nc_dma(char *err, int len)
 	 * When the guest's MTRRs then make it UC, its entry must go.
 	 */
 	kvm_memattr_mtrr_vm_init(&vm, 46);
-	kvm_memattr_mtrr_vm_write(&vm, &wb, false, off, &z);
+	kvm_memattr_mtrr_vm_write(&vm, &wb, false, &pending, off, &z);
 	kvm_memattr_mtrr_vm_facts(&vm, off, on, &z);
 	z.nr = 0;
-	kvm_memattr_mtrr_vm_write(&vm, &uc_hole, false, on, &z);
+	kvm_memattr_mtrr_vm_write(&vm, &uc_hole, false, &pending, on,
+				  &z);
 	if (!kvm_memattr_ranges_contain(&z, ram))
 		return FAIL("an entry mapped before the device came stays WB under MTRR UC");
 
@@ -909,7 +922,7 @@ int memattr_x86_check_nc_dma(char *err, int len)
 	 */
 	kvm_memattr_mtrr_vm_init(&vm, 46);
 	z.nr = 0;
-	kvm_memattr_mtrr_vm_write(&vm, &wb, false, on, &z);
+	kvm_memattr_mtrr_vm_write(&vm, &wb, false, &pending, on, &z);
 	kvm_memattr_mtrr_vm_fault(&vm, low, 1, true);
 	z.nr = 0;
 	kvm_memattr_mtrr_vm_facts(&vm, on, off, &z);
@@ -925,12 +938,13 @@ int memattr_x86_check_nc_dma(char *err, int len)
 	off.nc_dma = 0;
 	kvm_memattr_mtrr_vm_init(&vm, 46);
 	z.nr = 0;
-	kvm_memattr_mtrr_vm_write(&vm, &wb, false, off, &z);
+	kvm_memattr_mtrr_vm_write(&vm, &wb, false, &pending, off, &z);
 	kvm_memattr_mtrr_vm_facts(&vm, off, on, &z);
 	if (z.nr != 1 || z.r[0].start || z.r[0].end < GFN(1ULL << 46))
 		return FAIL("the device's arrival with the quirk did not zap every frame");
 	z.nr = 0;
-	kvm_memattr_mtrr_vm_write(&vm, &uc_hole, false, on, &z);
+	kvm_memattr_mtrr_vm_write(&vm, &uc_hole, false, &pending, on,
+				  &z);
 	if (z.nr)
 		return FAIL("a commit after a full zap zapped frames no fault mapped");
 	return 0;
@@ -957,7 +971,8 @@ int memattr_x86_check_seed002(char *err, int len)
 
 	ovmf_layout(&layout, true);
 	kvm_memattr_mtrr_vm_init(&s.vm, 46);
-	v = (struct sim_vcpu) { .m = layout, .cd = true };
+	/* The firmware programmed the layout with caches disabled. */
+	v = (struct sim_vcpu) { .m = layout, .cd = true, .pending = true };
 	sim_cd(&s, &v, false);
 
 	/* (1) */
