@@ -53,9 +53,11 @@ if ! $qemu_only; then
 			> "$LOGS/userspace-test.results" || true
 		record "$LOGS/userspace-test.results"
 		mkdir -p "$OUT/memattr/corpus"
+		# Artifacts go to out/; the regression inputs are replayed first.
 		step fuzz fuzz "libFuzzer ${FUZZ_SECONDS}s, ASan+UBSan, no finding" \
 			"$OUT/memattr/memattr_fuzz" -max_total_time="$FUZZ_SECONDS" \
-			-print_final_stats=1 "$OUT/memattr/corpus" || true
+			-print_final_stats=1 -artifact_prefix="$OUT/memattr/" \
+			"$OUT/memattr/corpus" "$TOP/selftests/memattr/regressions" || true
 	else
 		not_run userspace tests "build failed"
 		not_run fuzz fuzzer "build failed"

@@ -8,6 +8,8 @@
 # /init to bind to vfio-pci. The kernel runs its KUnit suites at boot;
 # /init then runs scripts/guest-x86_64/check.list and powers off. The
 # console goes to LOG; the exit status is QEMU's, 124 on timeout.
+# MEMATTR_X86_APPEND adds to the kernel command line, e.g.
+# kvm_amd.host_mmio_uc_minus=1.
 . "$(dirname "$0")/lib.sh"
 
 log=$1 timeout=${2:-900}
@@ -20,5 +22,5 @@ exec timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
 	-device edu \
 	-kernel "$OUT/build-x86_64/arch/x86/boot/bzImage" \
 	-initrd "$OUT/guest-x86_64/check.cpio.gz" \
-	-append "console=ttyS0 panic=-1 intel_iommu=on memattr.mode=check" \
+	-append "console=ttyS0 panic=-1 intel_iommu=on memattr.mode=check ${MEMATTR_X86_APPEND:-}" \
 	< /dev/null > "$log" 2>&1

@@ -141,7 +141,8 @@ enum kvm_memattr_host {
  * @self_snoop: x86 X86_FEATURE_SELFSNOOP.
  * @nc_dma: the VM has a device doing non-coherent DMA (x86).
  * @ignore_guest_pat: KVM_X86_QUIRK_IGNORE_GUEST_PAT is in effect.
- * @cd_nw_cleared: KVM_X86_QUIRK_CD_NW_CLEARED is in effect.
+ * @cd_nw_cleared: KVM_X86_QUIRK_CD_NW_CLEARED is in effect. Only AMD
+ *	VMs have it; EPT ignores it.
  * @honor_guest_mtrr: the VM opted in to honoring guest MTRRs (x86).
  * @cr0_cd: the faulting vCPU has CR0.CD set (x86).
  * @guest_mtrr: the guest MTRR memtype of the page, an x86 &enum kvm_memtype.
@@ -208,9 +209,9 @@ union kvm_memattr_facts {
  *	guest's PAT decides so it can map DMA buffers uncached.
  * @KVM_MEMATTR_R_EPT_GUEST_MTRR: RAM with non-coherent DMA in a VM that
  *	honors guest MTRRs: the guest MTRR type, combined with the guest's PAT.
- * @KVM_MEMATTR_R_EPT_CD_QUIRK: guest CR0.CD=1 with
- *	KVM_X86_QUIRK_CD_NW_CLEARED: CD ignored, WB with the guest's PAT.
- * @KVM_MEMATTR_R_EPT_CD_UC: guest CR0.CD=1 without the quirk: UC with IPAT.
+ * @KVM_MEMATTR_R_EPT_CD_QUIRK: not decided: guest CR0.CD=1 with
+ *	KVM_X86_QUIRK_CD_NW_CLEARED, which no Intel VM can have.
+ * @KVM_MEMATTR_R_EPT_CD_UC: guest CR0.CD=1: UC with IPAT.
  * @KVM_MEMATTR_R_NPT_RAM: RAM: host PAT WB (entry 0); the guest's PAT and
  *	the host MTRR combine.
  * @KVM_MEMATTR_R_NPT_MMIO: host MMIO: host PAT UC-, as the host's own

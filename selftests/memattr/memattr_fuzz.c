@@ -5,6 +5,10 @@
  * and pairs of guest MTRR states whose zap diff must be exact.
  * Built with ASan and UBSan; any finding, a decision that cannot be encoded
  * or an invariant violation on well-formed facts aborts.
+ *
+ * regressions/ holds inputs it once failed on, replayed before every run:
+ * npt-vfio-bar-every-x86-fact sets every x86 fact, out-of-range MTRR types
+ * included, on the NPT format for a VFIO BAR, with a one-byte MTRR pair.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -191,6 +191,8 @@ static const struct {
 	  memattr_x86_check_seed002 },
 	{ "boot zaps independent of the vCPU count, only non-WB",
 	  memattr_x86_check_boot },
+	{ "non-coherent DMA arriving late or leaving loses no zap",
+	  memattr_x86_check_nc_dma },
 };
 
 int main(void)

@@ -518,11 +518,14 @@ static int cmd_compare(int argc, char **argv)
 
 	printf("Cells: installed type > effective type for the guest's request, or the\n"
 	       "errno of a refusal. arm64: NC = Normal-NC, nGnRE = Device-nGnRE; a server\n"
-	       "CPU (FWB, DIC) unless the scenario says otherwise. x86: KVM's defaults on\n"
-	       "Intel with self-snoop and on AMD. !N: an invariant the cell violates.\n\n");
+	       "CPU (FWB, DIC) unless the scenario says otherwise. x86: a CPU with\n"
+	       "self-snoop and KVM's default quirks; CD_NW_CLEARED, on by default on AMD,\n"
+	       "cannot be on in an Intel VM and EPT ignores it. !N: an invariant the cell\n"
+	       "violates.\n\n");
 	compare_table(KVM_MEMATTR_ARM64_S2, "arm64 stage-2");
 	compare_table(KVM_MEMATTR_X86_EPT, "x86 EPT (Intel)");
-	compare_table(KVM_MEMATTR_X86_NPT, "x86 NPT (AMD)");
+	compare_table(KVM_MEMATTR_X86_NPT,
+		      "x86 NPT (AMD, kvm_amd.host_mmio_uc_minus=1)");
 
 	printf("Scenarios:\n");
 	for (i = 0; i < ARRAY_SIZE(memattr_cases); i++)

@@ -111,7 +111,10 @@ static int memattr_quirks_set(const char *val, const struct kernel_param *kp)
 		return -E2BIG;
 	}
 	cur = strim(buf);
-	while ((tok = strsep(&cur, ",")) && *tok) {
+	if (!*cur)
+		cur = NULL;	/* no entry at all: the table is emptied */
+	/* Every entry counts, empty ones too: "a,,b" is refused. */
+	while ((tok = strsep(&cur, ","))) {
 		if (n == MEMATTR_MAX_USER_QUIRKS) {
 			pr_warn("vfio-pci: memattr_quirks: more than %d entries\n",
 				MEMATTR_MAX_USER_QUIRKS);

@@ -102,10 +102,11 @@ EXPORT_SYMBOL_GPL(kvm_memattr_resolve_s2);
  * and no device does non-coherent DMA, because such a device needs the
  * guest's uncached mappings to be honored.
  *
- * Honoring guest MTRRs (seed 002) is opt-in and only matters with
- * non-coherent DMA. CR0.CD=1 then follows 6.7+: with CD_NW_CLEARED the CD
- * bit is ignored but the guest's PAT still applies (6.6 set IPAT and made
- * guest-UC memory cacheable, seed 000), without it the vCPU gets UC.
+ * Honoring guest MTRRs is opt-in and only matters with
+ * non-coherent DMA. VMX never lets the guest's CR0.CD reach hardware, so a
+ * vCPU with CR0.CD=1 gets UC with IPAT. KVM_X86_QUIRK_CD_NW_CLEARED, which
+ * made 6.6 ignore CD, is disabled when an Intel VM is created and cannot
+ * be enabled again, so it is not consulted.
  */
 struct kvm_memattr_decision kvm_memattr_resolve_ept(union kvm_memattr_facts f)
 {
@@ -129,13 +130,8 @@ struct kvm_memattr_decision kvm_memattr_resolve_ept(union kvm_memattr_facts f)
 		return decide(KVM_MEMTYPE_WB, KVM_MEMATTR_R_EPT_NC_DMA,
 			      KVM_MEMATTR_F_COMBINES);
 
-	if (f.cr0_cd) {
-		if (f.cd_nw_cleared)
-			return decide(KVM_MEMTYPE_WB,
-				      KVM_MEMATTR_R_EPT_CD_QUIRK,
-				      KVM_MEMATTR_F_COMBINES);
+	if (f.cr0_cd)
 		return decide(KVM_MEMTYPE_UC, KVM_MEMATTR_R_EPT_CD_UC, 0);
-	}
 
 	if (!is_x86_mtrr_type(f.guest_mtrr))
 		return refuse(KVM_MEMATTR_R_REFUSE_INCONSISTENT, EINVAL);
@@ -148,9 +144,10 @@ EXPORT_SYMBOL_GPL(kvm_memattr_resolve_ept);
  * AMD NPT. The guest's PAT always reaches hardware and the host MTRR of
  * the system physical address always applies; KVM only picks the host PAT
  * entry. 6.12 always picks entry 0 (WB) and relies on firmware having made
- * every MMIO range UC in the host MTRRs. Host MMIO here gets UC-, the type
- * vfio-pci's own host mapping uses: still WC for a guest WC mapping, never
- * cacheable even where a host MTRR says WB.
+ * every MMIO range UC in the host MTRRs, and so does KVM by default. This
+ * is the choice of kvm_amd.host_mmio_uc_minus: host MMIO gets UC-, the
+ * type vfio-pci's own host mapping uses: still WC for a guest WC mapping,
+ * never cacheable even where a host MTRR says WB.
  */
 struct kvm_memattr_decision kvm_memattr_resolve_npt(union kvm_memattr_facts f)
 {
@@ -339,9 +336,9 @@ static const struct reason_desc reasons[KVM_MEMATTR_R_NR] = {
 	[KVM_MEMATTR_R_EPT_GUEST_MTRR] = { "ept-guest-mtrr",
 		"RAM, non-coherent DMA, honoring guest MTRRs: guest MTRR type" },
 	[KVM_MEMATTR_R_EPT_CD_QUIRK] = { "ept-cd-quirk",
-		"guest CR0.CD=1 with CD_NW_CLEARED: WB, guest PAT decides" },
+		"not decided: CD_NW_CLEARED, which no Intel VM has" },
 	[KVM_MEMATTR_R_EPT_CD_UC] = { "ept-cd-uc",
-		"guest CR0.CD=1 without CD_NW_CLEARED: UC with IPAT" },
+		"guest CR0.CD=1: UC with IPAT" },
 	[KVM_MEMATTR_R_NPT_RAM] = { "npt-ram",
 		"RAM: host PAT WB, guest PAT and host MTRR combine" },
 	[KVM_MEMATTR_R_NPT_MMIO] = { "npt-mmio",
@@ -375,9 +372,9 @@ static const struct reason_desc reasons[KVM_MEMATTR_R_NR] = {
 	[KVM_MEMATTR_R_REFUSE_INCONSISTENT] = { "refuse-inconsistent",
 		"facts contradict each other" },
 	[KVM_MEMATTR_R_DEV_EXACT] = { "device-exact",
-		"device memory intolerant of other memory types: Device-nGnRnE forced, as the host maps it" },
+		"device memory intolerant of aliases: Device-nGnRnE, forced, as the host" },
 	[KVM_MEMATTR_R_REFUSE_NOT_EXACT] = { "refuse-not-exact",
-		"device memory intolerant of other memory types, host type cannot be forced at stage 2" },
+		"device memory intolerant of aliases, host type not forceable at stage 2" },
 	[KVM_MEMATTR_R_BAR_QUIRK_MISMATCH_INTOLERANT] = { "quirk-mismatch-intolerant",
 		"device listed as intolerant of mismatched memory-type aliases" },
 };

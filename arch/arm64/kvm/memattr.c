@@ -43,11 +43,18 @@ static u8 vma_host_type(struct vm_area_struct *vma)
 	}
 }
 
+/*
+ * The host type only counts for VM_PFNMAP and VM_MIXEDMAP mappings, whose
+ * driver chose it for the memory it maps. A device pfn behind any other
+ * VMA (devdax, for instance) keeps what 6.12 gave it, Device.
+ */
 static union kvm_memattr_facts vma_facts(struct kvm *kvm,
 					 struct vm_area_struct *vma)
 {
+	bool pfnmap = vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP);
+
 	return (union kvm_memattr_facts) {
-		.host = vma_host_type(vma),
+		.host = pfnmap ? vma_host_type(vma) : KVM_MEMATTR_HOST_DEVICE,
 		.nc_allowed = !!(vma->vm_flags & VM_ALLOW_ANY_UNCACHED),
 		.exact = !!(vma->vm_flags & VM_EXACT_MEMTYPE),
 		.mte = kvm_has_mte(kvm),
@@ -308,25 +315,23 @@ int kvm_memattr_s2_prot(struct kvm_memattr_decision d,
 
 /**
  * kvm_memattr_refused() - Report a mapping the policy refused.
- * @vcpu: the faulting vCPU.
  * @slot: the memslot of the fault.
  * @hva: the host virtual address of the faulting page.
  * @d: the refusal.
- * @write: the fault was a write.
- * @exec: the fault was an instruction fetch.
  *
  * An instruction fetch from memory that may not execute is the guest's
  * own fault: the caller injects a prefetch abort. Anything else fails
- * KVM_RUN with EFAULT, and the VMM, the administrator and tracing are
- * told which range and why: a KVM_EXIT_MEMORY_FAULT exit (valid with
- * EFAULT), a ratelimited log line naming the reason, and the
- * kvm_memattr_refuse tracepoint.
+ * KVM_RUN with EFAULT, and the administrator and tracing are told which
+ * range and why: a ratelimited log line naming the reason, and the
+ * kvm_memattr_refuse tracepoint. arm64 does not report
+ * KVM_CAP_MEMORY_FAULT_INFO in this kernel, and VMMs that know
+ * KVM_EXIT_MEMORY_FAULT take it for a private/shared conversion request,
+ * so no such exit is made.
  *
  * Return: -ENOEXEC or -EFAULT.
  */
-int kvm_memattr_refused(struct kvm_vcpu *vcpu,
-			const struct kvm_memory_slot *slot, unsigned long hva,
-			struct kvm_memattr_decision d, bool write, bool exec)
+int kvm_memattr_refused(const struct kvm_memory_slot *slot, unsigned long hva,
+			struct kvm_memattr_decision d)
 {
 	gpa_t gpa = gfn_to_gpa(slot->base_gfn) + (hva - slot->userspace_addr);
 
@@ -338,7 +343,6 @@ int kvm_memattr_refused(struct kvm_vcpu *vcpu,
 			    task_pid_nr(current), gpa, hva,
 			    kvm_memattr_reason_text(d.reason),
 			    kvm_memattr_reason_name(d.reason));
-	kvm_prepare_memory_fault_exit(vcpu, gpa, PAGE_SIZE, write, exec, false);
 	return -EFAULT;
 }
 

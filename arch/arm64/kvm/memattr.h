@@ -85,9 +85,8 @@ bool kvm_memattr_fault_linear(struct kvm_memattr_fault *mf, unsigned long hva,
 			      unsigned long size, kvm_pfn_t pfn);
 int kvm_memattr_s2_prot(struct kvm_memattr_decision d,
 			union kvm_memattr_facts f, enum kvm_pgtable_prot *prot);
-int kvm_memattr_refused(struct kvm_vcpu *vcpu,
-			const struct kvm_memory_slot *slot, unsigned long hva,
-			struct kvm_memattr_decision d, bool write, bool exec);
+int kvm_memattr_refused(const struct kvm_memory_slot *slot, unsigned long hva,
+			struct kvm_memattr_decision d);
 void kvm_memattr_fault_done(struct kvm_memattr_fault *mf, gfn_t gfn,
 			    kvm_pfn_t pfn, unsigned long size,
 			    struct kvm_memattr_decision d);

@@ -63,7 +63,8 @@ TRACE_EVENT(kvm_memattr_refuse,
 				       { KVM_MEMATTR_R_REFUSE_NO_DIC, "refuse-no-dic" },
 				       { KVM_MEMATTR_R_REFUSE_MTE, "refuse-mte" },
 				       { KVM_MEMATTR_R_REFUSE_NOT_EXACT, "refuse-not-exact" },
-				       { KVM_MEMATTR_R_REFUSE_INCONSISTENT, "refuse-inconsistent" }))
+				       { KVM_MEMATTR_R_REFUSE_INCONSISTENT,
+					 "refuse-inconsistent" }))
 );
 
 #endif /* _TRACE_ARM64_KVM_MEMATTR_H */

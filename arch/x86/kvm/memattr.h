@@ -13,11 +13,13 @@ struct kvm_page_fault;
 
 u8 kvm_memattr_ept_mt_mask(struct kvm_vcpu *vcpu, gfn_t gfn, bool is_mmio);
 u8 kvm_memattr_npt_mt_mask(struct kvm_vcpu *vcpu, gfn_t gfn, bool is_mmio);
+bool kvm_memattr_npt_host_pat_ok(u64 pat);
 
 union kvm_memattr_facts kvm_memattr_ept_vm_facts(struct kvm *kvm);
 u8 kvm_memattr_guest_mtrr(struct kvm_vcpu *vcpu, gfn_t gfn);
 
 bool kvm_memattr_mtrrs_supported(void);
+int kvm_memattr_vm_init(struct kvm *kvm);
 int kvm_memattr_enable_mtrrs(struct kvm *kvm, struct kvm_enable_cap *cap);
 void kvm_memattr_destroy_vm(struct kvm *kvm);
 

@@ -514,6 +514,7 @@ static void cd_cleared(struct kvm_memattr_mtrr_vm *vm,
  * @vm: the state.
  * @m: the vCPU's MTRRs, the write included.
  * @cr0_cd: the vCPU has CR0.CD=1.
+ * @pending: the vCPU's; set while it has MTRR writes to commit.
  * @f: the VM's facts (&union kvm_memattr_facts, x86-ept).
  * @zap: frames to zap are added here.
  *
@@ -522,9 +523,10 @@ static void cd_cleared(struct kvm_memattr_mtrr_vm *vm,
  */
 void kvm_memattr_mtrr_vm_write(struct kvm_memattr_mtrr_vm *vm,
 			       const struct kvm_memattr_mtrrs *m, bool cr0_cd,
-			       union kvm_memattr_facts f,
+			       bool *pending, union kvm_memattr_facts f,
 			       struct kvm_memattr_gfn_ranges *zap)
 {
+	*pending = cr0_cd;
 	if (!cr0_cd)
 		commit(vm, m, f, zap);
 }
@@ -535,21 +537,28 @@ EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_vm_write);
  * @vm: the state.
  * @m: the vCPU's MTRRs.
  * @cr0_cd: the vCPU's new CR0.CD.
+ * @pending: the vCPU's, see kvm_memattr_mtrr_vm_write().
  * @f: the VM's facts (x86-ept).
  * @zap: frames to zap are added here.
  *
  * Setting CD changes nothing yet: entries the vCPU installs from now on
- * are recorded apart. Clearing it commits the vCPU's MTRRs and zaps the
- * entries installed with CD set that the MTRRs now map differently.
+ * are recorded apart. Clearing it commits the MTRRs the vCPU wrote while
+ * CD was set, if any, and zaps the entries installed with CD set that the
+ * MTRRs now map differently. A vCPU that clears CD without having written
+ * its MTRRs, as an AP loading the BSP's CR0 before it copies the BSP's
+ * MTRRs, or a hot-added vCPU, commits nothing: its MTRRs are not the
+ * guest's yet.
  */
 void kvm_memattr_mtrr_vm_cr0(struct kvm_memattr_mtrr_vm *vm,
 			     const struct kvm_memattr_mtrrs *m, bool cr0_cd,
-			     union kvm_memattr_facts f,
+			     bool *pending, union kvm_memattr_facts f,
 			     struct kvm_memattr_gfn_ranges *zap)
 {
 	if (cr0_cd)
 		return;
-	commit(vm, m, f, zap);
+	if (*pending)
+		commit(vm, m, f, zap);
+	*pending = false;
 	cd_cleared(vm, f, zap);
 }
 EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_vm_cr0);
@@ -562,16 +571,33 @@ EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_vm_cr0);
  * @new: the facts faults now resolve with.
  * @zap: every frame whose decision changes is added here, whether it was
  *	recorded or not: entries installed while KVM did not honor the MTRRs
- *	were not.
+ *	were not. Entries installed by vCPUs with CR0.CD=1 are zapped where
+ *	the CD rules change.
+ *
+ * Faults are not recorded while KVM does not honor the MTRRs: unless the
+ * change zaps every frame, any frame may keep an entry that a later commit
+ * must consider.
  */
 void kvm_memattr_mtrr_vm_facts(struct kvm_memattr_mtrr_vm *vm,
 			       union kvm_memattr_facts old,
 			       union kvm_memattr_facts new,
 			       struct kvm_memattr_gfn_ranges *zap)
 {
+	u64 limit = kvm_memattr_mtrr_gfn_limit(&vm->committed);
+	struct kvm_memattr_gfn_ranges all = { .nr = 0 };
+	unsigned int i;
+
+	old.cr0_cd = 1;
+	new.cr0_cd = 1;
+	kvm_memattr_mtrr_diff(&vm->committed, old, &vm->committed, new,
+			      &vm->mapped_cd, zap);
 	old.cr0_cd = 0;
 	new.cr0_cd = 0;
 	kvm_memattr_mtrr_diff(&vm->committed, old, &vm->committed, new, NULL,
-			      zap);
+			      &all);
+	for (i = 0; i < all.nr; i++)
+		kvm_memattr_ranges_add(zap, all.r[i].start, all.r[i].end);
+	if (all.nr != 1 || all.r[0].start || all.r[0].end < limit)
+		kvm_memattr_ranges_add(&vm->mapped, 0, limit);
 }
 EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_vm_facts);

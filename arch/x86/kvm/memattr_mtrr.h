@@ -56,7 +56,8 @@ struct kvm_memattr_gfn_ranges {
 /**
  * struct kvm_memattr_mtrr_vm - What a VM's EPT entries follow.
  * @committed: the MTRRs faults resolve against; the last vCPU to program
- *	its MTRRs with caches enabled (CR0.CD=0) sets them.
+ *	its MTRRs with caches enabled (CR0.CD=0), or to clear CR0.CD after
+ *	writing them, sets them.
  * @mapped: frames that may have an entry installed from @committed.
  * @mapped_cd: frames that may have an entry installed by a vCPU with
  *	CR0.CD=1, which the policy resolves without the MTRRs, since a vCPU
@@ -91,11 +92,11 @@ u64 kvm_memattr_mtrr_vm_fault(struct kvm_memattr_mtrr_vm *vm, u64 gfn,
 			      u64 max_pages, bool cr0_cd);
 void kvm_memattr_mtrr_vm_write(struct kvm_memattr_mtrr_vm *vm,
 			       const struct kvm_memattr_mtrrs *m, bool cr0_cd,
-			       union kvm_memattr_facts f,
+			       bool *pending, union kvm_memattr_facts f,
 			       struct kvm_memattr_gfn_ranges *zap);
 void kvm_memattr_mtrr_vm_cr0(struct kvm_memattr_mtrr_vm *vm,
 			     const struct kvm_memattr_mtrrs *m, bool cr0_cd,
-			     union kvm_memattr_facts f,
+			     bool *pending, union kvm_memattr_facts f,
 			     struct kvm_memattr_gfn_ranges *zap);
 void kvm_memattr_mtrr_vm_facts(struct kvm_memattr_mtrr_vm *vm,
 			       union kvm_memattr_facts old,

@@ -5,6 +5,7 @@
  * union of what concurrent vCPUs queued. What to zap is decided in
  * memattr_mtrr.c; this file adds the locking, the vCPU state and the zaps.
  */
+#include <kunit/visibility.h>
 #include <linux/kvm_host.h>
 #include <linux/slab.h>
 #include <asm/vmx.h>
@@ -25,12 +26,15 @@
  * @zap_queue: frames queued for zapping and not yet taken by a zapper.
  * @zap_lock: held by the vCPU that zaps; the others wait for it and then
  *	find their frames zapped.
+ * @pending: by vCPU index, the vCPUs that wrote MTRRs with CR0.CD set and
+ *	have not cleared it since.
  */
 struct kvm_memattr_x86 {
-	spinlock_t lock;		/* @mtrr, @zap_queue */
+	spinlock_t lock;		/* @mtrr, @zap_queue, @pending */
 	struct kvm_memattr_mtrr_vm mtrr;
 	struct kvm_memattr_gfn_ranges zap_queue;
 	struct mutex zap_lock;		/* one zapper at a time */
+	DECLARE_BITMAP(pending, KVM_MAX_VCPUS);
 };
 
 /**
@@ -68,6 +72,14 @@ u8 kvm_memattr_guest_mtrr(struct kvm_vcpu *vcpu, gfn_t gfn)
 	struct kvm_memattr_x86 *ma = vcpu->kvm->arch.memattr;
 	u8 type;
 
+	/*
+	 * A guest without MTRRs never enables them, and its memory is WB, as
+	 * it was when KVM last honored guest MTRRs, not the UC of disabled
+	 * MTRRs.
+	 */
+	if (!guest_cpuid_has(vcpu, X86_FEATURE_MTRR))
+		return KVM_MEMTYPE_WB;
+
 	spin_lock(&ma->lock);
 	/*
 	 * Shadow EPT for a nested guest does not fault through
@@ -96,21 +108,15 @@ bool kvm_memattr_mtrrs_supported(void)
 }
 
 /**
- * kvm_memattr_enable_mtrrs() - KVM_ENABLE_CAP(KVM_CAP_X86_HONOR_GUEST_MTRRS).
- * @kvm: the VM.
- * @cap: flags 0, args[0] 1, nothing else.
+ * kvm_memattr_vm_init() - Give a VM its guest MTRR state.
+ * @kvm: the VM, without vCPUs.
  *
- * Return: 0; -EINVAL for bad arguments or without EPT; -EBUSY once vCPUs
- * exist; -ENOMEM.
+ * Return: 0; -EBUSY once vCPUs exist; -ENOMEM.
  */
-int kvm_memattr_enable_mtrrs(struct kvm *kvm, struct kvm_enable_cap *cap)
+int kvm_memattr_vm_init(struct kvm *kvm)
 {
 	struct kvm_memattr_x86 *ma;
 	int r = 0;
-
-	if (cap->flags || cap->args[0] != 1 || cap->args[1] || cap->args[2] ||
-	    cap->args[3] || !kvm_memattr_mtrrs_supported())
-		return -EINVAL;
 
 	ma = kzalloc(sizeof(*ma), GFP_KERNEL_ACCOUNT);
 	if (!ma)
@@ -130,12 +136,31 @@ int kvm_memattr_enable_mtrrs(struct kvm *kvm, struct kvm_enable_cap *cap)
 	kfree(ma);
 	return r;
 }
+EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_vm_init);
+
+/**
+ * kvm_memattr_enable_mtrrs() - KVM_ENABLE_CAP(KVM_CAP_X86_HONOR_GUEST_MTRRS).
+ * @kvm: the VM.
+ * @cap: flags 0, args[0] 1, nothing else.
+ *
+ * Return: 0; -EINVAL for bad arguments or without EPT; -EBUSY once vCPUs
+ * exist; -ENOMEM.
+ */
+int kvm_memattr_enable_mtrrs(struct kvm *kvm, struct kvm_enable_cap *cap)
+{
+	if (cap->flags || cap->args[0] != 1 || cap->args[1] || cap->args[2] ||
+	    cap->args[3] || !kvm_memattr_mtrrs_supported())
+		return -EINVAL;
+
+	return kvm_memattr_vm_init(kvm);
+}
 
 void kvm_memattr_destroy_vm(struct kvm *kvm)
 {
 	kfree(kvm->arch.memattr);
 	kvm->arch.memattr = NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_destroy_vm);
 
 static void queue(struct kvm_memattr_x86 *ma,
 		  const struct kvm_memattr_gfn_ranges *frames)
@@ -190,13 +215,18 @@ static void vcpu_changed(struct kvm_vcpu *vcpu, bool cr0_cd, bool cr0_changed)
 	union kvm_memattr_facts f = kvm_memattr_ept_vm_facts(vcpu->kvm);
 	struct kvm_memattr_gfn_ranges frames = { .nr = 0 };
 	struct kvm_memattr_mtrrs m;
+	bool pending;
 
 	vcpu_mtrrs(vcpu, &m);
 	spin_lock(&ma->lock);
+	pending = test_bit(vcpu->vcpu_idx, ma->pending);
 	if (cr0_changed)
-		kvm_memattr_mtrr_vm_cr0(&ma->mtrr, &m, cr0_cd, f, &frames);
+		kvm_memattr_mtrr_vm_cr0(&ma->mtrr, &m, cr0_cd, &pending, f,
+					&frames);
 	else
-		kvm_memattr_mtrr_vm_write(&ma->mtrr, &m, cr0_cd, f, &frames);
+		kvm_memattr_mtrr_vm_write(&ma->mtrr, &m, cr0_cd, &pending, f,
+					  &frames);
+	__assign_bit(vcpu->vcpu_idx, ma->pending, pending);
 	queue(ma, &frames);
 	spin_unlock(&ma->lock);
 	if (frames.nr)
@@ -212,6 +242,7 @@ void kvm_memattr_mtrr_written(struct kvm_vcpu *vcpu)
 	if (vcpu->kvm->arch.memattr)
 		vcpu_changed(vcpu, kvm_read_cr0_bits(vcpu, X86_CR0_CD), false);
 }
+EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_mtrr_written);
 
 /**
  * kvm_memattr_cr0_cd_changed() - A vCPU set or cleared CR0.CD.

@@ -446,13 +446,13 @@ TEST_F_TIMEOUT(override, device_on_prefetchable_bar, 120)
 	ASSERT_EQ(vfio_bar_sysfs_write(self->ivshmem, 2, "override", "device"), 0);
 	expect_class(_metadata, self->ivshmem, 2, "device", "override");
 	mapped_range(_metadata, &self->dev, &self->b, self->ivshmem, 2,
-		    BAR_MEMORY, &r);
+		     BAR_MEMORY, &r);
 	EXPECT_STREQ(r.memtype, "Device-nGnRE");
 
 	ASSERT_EQ(vfio_bar_sysfs_write(self->ivshmem, 2, "override", "auto\n"), 0);
 	expect_class(_metadata, self->ivshmem, 2, "normal-nc", "prefetchable");
 	mapped_range(_metadata, &self->dev, &self->b, self->ivshmem, 2,
-		    BAR_MEMORY, &r);
+		     BAR_MEMORY, &r);
 	EXPECT_STREQ(r.memtype, "Normal-NC");
 }
 
@@ -463,7 +463,7 @@ TEST_F_TIMEOUT(override, normal_nc_on_register_bar, 120)
 	ASSERT_EQ(vfio_bar_sysfs_write(self->edu, 0, "override", "normal-nc"), 0);
 	expect_class(_metadata, self->edu, 0, "normal-nc", "override");
 	mapped_range(_metadata, &self->dev, &self->b, self->edu, 0,
-		    BAR_EDU_REGS, &r);
+		     BAR_EDU_REGS, &r);
 	EXPECT_STREQ(r.memtype, "Normal-NC");
 }
 
@@ -566,7 +566,7 @@ TEST_F_TIMEOUT(override, containment_fixed_at_boot, 120)
 	if (contained) {
 		expect_class(_metadata, self->ivshmem, 2, "normal-nc", "prefetchable");
 		mapped_range(_metadata, &self->dev, &self->b, self->ivshmem, 2,
-			    BAR_MEMORY, &r);
+			     BAR_MEMORY, &r);
 		EXPECT_STREQ(r.memtype, "Normal-NC");
 		return;
 	}
@@ -574,7 +574,7 @@ TEST_F_TIMEOUT(override, containment_fixed_at_boot, 120)
 	EXPECT_EQ(vfio_bar_sysfs_write(self->ivshmem, 2, "override", "normal-nc"),
 		  -EOPNOTSUPP);
 	mapped_range(_metadata, &self->dev, &self->b, self->ivshmem, 2,
-		    BAR_MEMORY, &r);
+		     BAR_MEMORY, &r);
 	EXPECT_STREQ(r.memtype, "Device-nGnRE");
 }
 

@@ -264,13 +264,13 @@ static const struct memattr_case memattr_cases[] = {
 	},
 	{
 		.name = "cr0-cd-quirk",
-		.what = "guest CR0.CD=1 honoring MTRRs with non-coherent DMA, CD_NW_CLEARED on",
+		.what = "guest CR0.CD=1 honoring MTRRs, non-coherent DMA, CD_NW_CLEARED on (AMD)",
 		.arches = MEMATTR_X86,
 		.x86 = { X86_DEFAULTS, .nc_dma = 1, .honor_guest_mtrr = 1,
 			 .cr0_cd = 1 },
 		.guest_x86 = KVM_MEMTYPE_UC,
 		.expect = {
-			[KVM_MEMATTR_X86_EPT] = EXPECT(WB, EPT_CD_QUIRK, UC),
+			[KVM_MEMATTR_X86_EPT] = EXPECT(UC, EPT_CD_UC, UC),
 			[KVM_MEMATTR_X86_NPT] = EXPECT(WB, NPT_RAM, UC),
 		},
 	},

@@ -241,7 +241,10 @@ static void var_set(struct kvm_memattr_mtrrs *m, unsigned int i, u64 base,
 	m->var[2 * i + 1] = (~(size - 1) & addr_bits) | MASK_VALID;
 }
 
-/* The layout of seed 002: OVMF, then Linux, with 46 address bits. */
+/*
+ * The MTRR layout of the guest Yan Zhao measured (May 2023): OVMF, then
+ * Linux, with 46 address bits.
+ */
 static void ovmf_layout(struct kvm_memattr_mtrrs *m, bool pci64)
 {
 	*m = (struct kvm_memattr_mtrrs) { .phys_bits = 46 };
@@ -353,26 +356,41 @@ int memattr_x86_check_mtrr_types(char *err, int len)
 /* ------------------------------------------------------------------ */
 /* Diffs: exactly the frames whose decision differs, by the model. */
 
+/*
+ * The EPT memory type and IPAT of guest RAM as 6.6 installed them for an
+ * Intel VM (KVM_X86_QUIRK_CD_NW_CLEARED off), which honoring guest MTRRs
+ * brings back, written apart from kvm_memattr_resolve_ept(): host MMIO is
+ * UC whatever the MTRRs say, so only RAM can differ. Facts no CPU has
+ * (the quirk off without self-snoop) are refused whatever the MTRRs say.
+ */
+struct model_ept {
+	u8 type;
+	bool ipat;
+};
+
+static struct model_ept model_ept_ram(const struct kvm_memattr_mtrrs *m,
+				      union kvm_memattr_facts f, u64 gfn)
+{
+	if (!f.ignore_guest_pat && !f.self_snoop)
+		return (struct model_ept) { KVM_MEMTYPE_NR, false };
+	if (!f.nc_dma)
+		return (struct model_ept) { KVM_MEMTYPE_WB, f.ignore_guest_pat };
+	if (!f.honor_guest_mtrr)
+		return (struct model_ept) { KVM_MEMTYPE_WB, false };
+	if (f.cr0_cd)
+		return (struct model_ept) { KVM_MEMTYPE_UC, true };
+	return (struct model_ept) { model_mtrr_type(m, gfn), false };
+}
+
 static bool model_differs(const struct kvm_memattr_mtrrs *a,
 			  union kvm_memattr_facts fa,
 			  const struct kvm_memattr_mtrrs *b,
 			  union kvm_memattr_facts fb, u64 gfn)
 {
-	struct kvm_memattr_decision da, db;
-	unsigned int backing;
+	struct model_ept ea = model_ept_ram(a, fa, gfn);
+	struct model_ept eb = model_ept_ram(b, fb, gfn);
 
-	fa.guest_mtrr = model_mtrr_type(a, gfn);
-	fb.guest_mtrr = model_mtrr_type(b, gfn);
-	for (backing = 0; backing < 2; backing++) {
-		fa.backing = backing;
-		fb.backing = backing;
-		da = kvm_memattr_resolve_ept(fa);
-		db = kvm_memattr_resolve_ept(fb);
-		if (da.refuse != db.refuse ||
-		    (!da.refuse && (da.type != db.type || da.flags != db.flags)))
-			return true;
-	}
-	return false;
+	return ea.type != eb.type || ea.ipat != eb.ipat;
 }
 
 /* Whether every valid variable mask is a run of ones up to MAXPHYADDR. */
@@ -436,7 +454,8 @@ int memattr_x86_check_diff(const struct kvm_memattr_mtrrs *a,
 	return 0;
 }
 
-static union kvm_memattr_facts honoring(bool cd_nw_cleared)
+/* An Intel VM's facts: KVM_X86_QUIRK_CD_NW_CLEARED is always disabled. */
+static union kvm_memattr_facts honoring(void)
 {
 	union kvm_memattr_facts f = { .word = 0 };
 
@@ -444,7 +463,6 @@ static union kvm_memattr_facts honoring(bool cd_nw_cleared)
 	f.ignore_guest_pat = 1;
 	f.nc_dma = 1;
 	f.honor_guest_mtrr = 1;
-	f.cd_nw_cleared = cd_nw_cleared;
 	return f;
 }
 
@@ -461,7 +479,7 @@ int memattr_x86_check_mtrr_diffs(char *err, int len)
 			random_mtrrs(&b, &seed);
 		else
 			b = a;
-		fa = honoring(round & 1);
+		fa = honoring();
 		fb = fa;
 		fa.cr0_cd = round % 5 == 0;
 		fb.nc_dma = round % 7 != 0;
@@ -474,6 +492,15 @@ int memattr_x86_check_mtrr_diffs(char *err, int len)
 /* ------------------------------------------------------------------ */
 /* A simulated VM: vCPUs with MTRRs and CR0.CD, and a zap counter. */
 
+/* A leaf of the simulated EPT: the block it maps and its bits. */
+struct sim_leaf {
+	u64 gfn, pages;
+	u8 type;
+	bool ipat;
+};
+
+#define SIM_LEAVES	4096
+
 struct sim {
 	struct kvm_memattr_mtrr_vm vm;
 	union kvm_memattr_facts facts;
@@ -481,20 +508,66 @@ struct sim {
 	struct memattr_boot_stats *st;
 	struct kvm_memattr_gfn_ranges *last;	/* the last event's zaps */
 	const struct kvm_memattr_mtrrs *final;	/* for zap_gfns_wb */
+	struct sim_leaf *leaves;		/* NULL: not tracked */
+	unsigned int nr_leaves;
 };
+
+static struct sim_leaf sim_leaves[SIM_LEAVES];
+
+/* kvm_zap_gfn_range(): every leaf overlapping [start, end) goes. */
+static void sim_unmap(struct sim *s, u64 start, u64 end)
+{
+	unsigned int i = 0;
+
+	if (!s->leaves)
+		return;
+	while (i < s->nr_leaves) {
+		if (s->leaves[i].gfn < end &&
+		    s->leaves[i].gfn + s->leaves[i].pages > start)
+			s->leaves[i] = s->leaves[--s->nr_leaves];
+		else
+			i++;
+	}
+}
+
+/* A fault installs what the glue decides, from the committed MTRRs. */
+static void sim_map(struct sim *s, u64 gfn, u64 pages, bool cr0_cd)
+{
+	union kvm_memattr_facts f = s->facts;
+	struct kvm_memattr_decision d;
+
+	if (!s->leaves)
+		return;
+	sim_unmap(s, gfn, gfn + pages);
+	if (s->nr_leaves == SIM_LEAVES) {
+		s->st->stale++;		/* cannot track it: fail */
+		return;
+	}
+	f.backing = KVM_MEMATTR_RAM;
+	f.cr0_cd = cr0_cd;
+	f.guest_mtrr = kvm_memattr_mtrr_type(&s->vm.committed, gfn);
+	d = kvm_memattr_resolve_ept(f);
+	s->leaves[s->nr_leaves++] = (struct sim_leaf) {
+		.gfn = gfn, .pages = pages,
+		.type = d.refuse ? KVM_MEMTYPE_NR : d.type,
+		.ipat = !(d.flags & KVM_MEMATTR_F_COMBINES),
+	};
+}
 
 struct sim_vcpu {
 	struct kvm_memattr_mtrrs m;
 	bool cd;
+	bool pending;
 };
 
-/* The frames the benchmark counts: the first 64 GiB, seed 002's layout. */
+/* The frames the benchmark counts: the first 64 GiB of that layout. */
 #define COUNT_LIMIT	GFN(2 * SZ_32G_PA)
 
 static void count_zap(struct sim *s, u64 start, u64 end)
 {
 	u64 g, next;
 
+	sim_unmap(s, start, end);
 	s->st->zap_calls++;
 	if (end > COUNT_LIMIT)
 		end = COUNT_LIMIT;
@@ -590,7 +663,8 @@ static void sim_write(struct sim *s, struct sim_vcpu *v, enum sim_msr msr,
 		sim_6_6_write(s, v, msr, i);
 		return;
 	}
-	kvm_memattr_mtrr_vm_write(&s->vm, &v->m, v->cd, s->facts, &z);
+	kvm_memattr_mtrr_vm_write(&s->vm, &v->m, v->cd, &v->pending, s->facts,
+				  &z);
 	if (!v->cd)
 		s->st->commits++;
 	sim_zaps(s, &z);
@@ -609,9 +683,9 @@ static void sim_cd(struct sim *s, struct sim_vcpu *v, bool cd)
 			count_zap(s, 0, ~0ULL);
 		return;
 	}
-	kvm_memattr_mtrr_vm_cr0(&s->vm, &v->m, cd, s->facts, &z);
-	if (!cd)
+	if (!cd && v->pending)
 		s->st->commits++;
+	kvm_memattr_mtrr_vm_cr0(&s->vm, &v->m, cd, &v->pending, s->facts, &z);
 	sim_zaps(s, &z);
 }
 
@@ -625,9 +699,11 @@ static void sim_faults(struct sim *s, struct sim_vcpu *v, u64 start, u64 end,
 		pages = max_pages;
 		while (pages > 1 && ((g & (pages - 1)) || g + pages > end))
 			pages = pages > PAGES_2M ? PAGES_2M : 1;
-		if (s->policy == MEMATTR_BOOT_PER_VM)
+		if (s->policy == MEMATTR_BOOT_PER_VM) {
 			pages = kvm_memattr_mtrr_vm_fault(&s->vm, g, pages,
 							  v->cd);
+			sim_map(s, g & ~(pages - 1), pages, v->cd);
+		}
 		g = (g & ~(pages - 1)) + pages;
 	}
 }
@@ -677,13 +753,38 @@ static void sim_linux(struct sim *s, struct sim_vcpu *v)
 #define TEMP_RAM	GFN(0x800000)
 #define TEMP_RAM_END	GFN(0x900000)
 
-void memattr_boot_replay(unsigned int nr_vcpus, bool cd_nw_cleared,
+/*
+ * Leaves whose bits are not what the final MTRRs give every frame they
+ * map, by the SDM model: the zaps missed them.
+ */
+static u64 sim_stale(struct sim *s)
+{
+	union kvm_memattr_facts f = s->facts;
+	const struct sim_leaf *l;
+	struct model_ept e, last;
+	u64 n = 0;
+	unsigned int i;
+
+	f.cr0_cd = 0;
+	for (i = 0; i < s->nr_leaves; i++) {
+		l = &s->leaves[i];
+		e = model_ept_ram(s->final, f, l->gfn);
+		last = model_ept_ram(s->final, f, l->gfn + l->pages - 1);
+		if (l->type != e.type || l->ipat != e.ipat ||
+		    last.type != e.type || last.ipat != e.ipat)
+			n++;
+	}
+	return n;
+}
+
+void memattr_boot_replay(unsigned int nr_vcpus,
 			 enum memattr_boot_policy policy,
 			 struct memattr_boot_stats *st)
 {
 	struct kvm_memattr_mtrrs pei, dxe;
 	struct sim s = {
-		.facts = honoring(cd_nw_cleared), .policy = policy, .st = st,
+		.facts = honoring(), .policy = policy, .st = st,
+		.leaves = policy == MEMATTR_BOOT_PER_VM ? sim_leaves : NULL,
 	};
 	struct sim_vcpu v[2];
 	unsigned int i;
@@ -704,9 +805,14 @@ void memattr_boot_replay(unsigned int nr_vcpus, bool cd_nw_cleared,
 	sim_faults(&s, &v[0], 0, RAM_LOW_END, PAGES_1G);
 	sim_faults(&s, &v[0], RAM_HIGH, RAM_HIGH_END, PAGES_1G);
 
-	/* PEI's MP services bring up the APs with the BSP's MTRRs. */
+	/*
+	 * PEI's MP services bring up the APs with the BSP's MTRRs. An AP
+	 * first loads the BSP's CR0, caches enabled, with its own MTRRs
+	 * still clear (EDK2 MpInitLib's ApWakeupFunction), then syncs them.
+	 */
 	for (i = 1; i < nr_vcpus; i++) {
 		v[1] = (struct sim_vcpu) { .m.phys_bits = 46, .cd = true };
+		sim_cd(&s, &v[1], false);
 		sim_program(&s, &v[1], &pei);
 	}
 
@@ -717,12 +823,18 @@ void memattr_boot_replay(unsigned int nr_vcpus, bool cd_nw_cleared,
 		sim_program(&s, &v[1], &dxe);
 	}
 
-	/* Linux: the BSP, then every AP after INIT (CD set, MTRRs kept). */
+	/*
+	 * Linux: the BSP, then every AP after INIT (CD set, MTRRs kept),
+	 * whose trampoline loads a CR0 with caches enabled first.
+	 */
 	sim_linux(&s, &v[0]);
 	for (i = 1; i < nr_vcpus; i++) {
 		v[1] = (struct sim_vcpu) { .m = dxe, .cd = true };
+		sim_cd(&s, &v[1], false);
 		sim_linux(&s, &v[1]);
 	}
+	if (s.leaves)
+		st->stale += sim_stale(&s);
 }
 
 u64 memattr_boot_non_wb_gfns(void)
@@ -736,40 +848,108 @@ u64 memattr_boot_non_wb_gfns(void)
 	return n + GFN(SZ_2G_PA) + GFN(SZ_32G_PA);
 }
 
+/*
+ * After the boot every leaf left must be what the final MTRRs give its
+ * frames (SDM model, not memattr_mtrr.c), whatever the vCPU count, and the
+ * zaps must not depend on the vCPU count nor cover more than the frames
+ * the final MTRRs do not make WB.
+ */
 int memattr_x86_check_boot(char *err, int len)
 {
 	static const unsigned int vcpus[] = { 1, 8, 16, 64, 256 };
-	struct memattr_boot_stats one, st, old;
-	unsigned int q, i;
+	struct memattr_boot_stats one, st;
+	unsigned int i;
 
-	for (q = 0; q < 2; q++) {
-		memattr_boot_replay(1, q, MEMATTR_BOOT_PER_VM, &one);
-		for (i = 0; i < ARRAY_SIZE(vcpus); i++) {
-			memattr_boot_replay(vcpus[i], q, MEMATTR_BOOT_PER_VM, &st);
-			memattr_boot_replay(vcpus[i], q, MEMATTR_BOOT_6_6, &old);
-			if (st.zap_calls != one.zap_calls ||
-			    st.zap_gfns != one.zap_gfns)
-				return FAIL("quirk %u, %u vCPUs: %llu zaps %llu gfns, 1: %llu %llu",
-					    q, vcpus[i],
-					    (unsigned long long)st.zap_calls,
-					    (unsigned long long)st.zap_gfns,
-					    (unsigned long long)one.zap_calls,
-					    (unsigned long long)one.zap_gfns);
-			if (st.zap_gfns > memattr_boot_non_wb_gfns())
-				return FAIL("quirk %u: %llu gfns zapped, more than the %llu non-WB",
-					    q, (unsigned long long)st.zap_gfns,
-					    (unsigned long long)memattr_boot_non_wb_gfns());
-			/* With the quirk, CD=1 entries are WB: only non-WB zaps. */
-			if (q && st.zap_gfns_wb)
-				return FAIL("%u vCPUs: %llu WB gfns zapped",
-					    vcpus[i],
-					    (unsigned long long)st.zap_gfns_wb);
-			if (old.zap_calls < vcpus[i] * 2)
-				return FAIL("the 6.6 model zapped %llu times for %u vCPUs",
-					    (unsigned long long)old.zap_calls,
-					    vcpus[i]);
-		}
+	memattr_boot_replay(1, MEMATTR_BOOT_PER_VM, &one);
+	for (i = 0; i < ARRAY_SIZE(vcpus); i++) {
+		memattr_boot_replay(vcpus[i], MEMATTR_BOOT_PER_VM, &st);
+		if (st.stale)
+			return FAIL("%u vCPUs: %llu leaves left stale by the boot",
+				    vcpus[i], (unsigned long long)st.stale);
+		if (st.zap_calls != one.zap_calls ||
+		    st.zap_gfns != one.zap_gfns)
+			return FAIL("%u vCPUs: %llu zaps %llu gfns, 1: %llu %llu",
+				    vcpus[i], (unsigned long long)st.zap_calls,
+				    (unsigned long long)st.zap_gfns,
+				    (unsigned long long)one.zap_calls,
+				    (unsigned long long)one.zap_gfns);
+		if (st.zap_gfns > memattr_boot_non_wb_gfns())
+			return FAIL("%llu gfns zapped, more than the %llu non-WB",
+				    (unsigned long long)st.zap_gfns,
+				    (unsigned long long)memattr_boot_non_wb_gfns());
 	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/*
+ * Non-coherent DMA arriving and leaving, in a VM whose VMM disabled
+ * KVM_X86_QUIRK_IGNORE_GUEST_PAT (self-snoop): there RAM is WB with IPAT
+ * clear with or without non-coherent DMA while the MTRRs say WB, so the
+ * transitions themselves zap nothing.
+ */
+int memattr_x86_check_nc_dma(char *err, int len)
+{
+	struct kvm_memattr_gfn_ranges z = { .nr = 0 };
+	struct kvm_memattr_mtrr_vm vm;
+	struct kvm_memattr_mtrrs wb, uc_hole;
+	union kvm_memattr_facts on = honoring(), off;
+	bool pending = false;
+	const u64 ram = GFN(SZ_2G_PA + SZ_1M_PA), low = GFN(SZ_1M_PA);
+
+	on.ignore_guest_pat = 0;
+	off = on;
+	off.nc_dma = 0;
+	wb = (struct kvm_memattr_mtrrs) {
+		.phys_bits = 46, .deftype = DEF_E | MTRR_WB,
+	};
+	uc_hole = wb;
+	var_set(&uc_hole, 0, SZ_2G_PA, SZ_2G_PA, MTRR_UC);
+
+	/*
+	 * RAM at 2 GiB is mapped WB before the device arrives, unrecorded.
+	 * When the guest's MTRRs then make it UC, its entry must go.
+	 */
+	kvm_memattr_mtrr_vm_init(&vm, 46);
+	kvm_memattr_mtrr_vm_write(&vm, &wb, false, &pending, off, &z);
+	kvm_memattr_mtrr_vm_facts(&vm, off, on, &z);
+	z.nr = 0;
+	kvm_memattr_mtrr_vm_write(&vm, &uc_hole, false, &pending, on,
+				  &z);
+	if (!kvm_memattr_ranges_contain(&z, ram))
+		return FAIL("an entry mapped before the device came stays WB under MTRR UC");
+
+	/*
+	 * A vCPU with CR0.CD=1 maps RAM UC with IPAT. When the last device
+	 * leaves, RAM is WB again: that entry must go.
+	 */
+	kvm_memattr_mtrr_vm_init(&vm, 46);
+	z.nr = 0;
+	kvm_memattr_mtrr_vm_write(&vm, &wb, false, &pending, on, &z);
+	kvm_memattr_mtrr_vm_fault(&vm, low, 1, true);
+	z.nr = 0;
+	kvm_memattr_mtrr_vm_facts(&vm, on, off, &z);
+	if (!kvm_memattr_ranges_contain(&z, low))
+		return FAIL("a UC entry of a vCPU with CR0.CD=1 stays after the device left");
+
+	/*
+	 * With the quirk, the device's arrival zaps every frame (IPAT goes):
+	 * a commit then needs to zap only what faults mapped since.
+	 */
+	on.ignore_guest_pat = 1;
+	off = on;
+	off.nc_dma = 0;
+	kvm_memattr_mtrr_vm_init(&vm, 46);
+	z.nr = 0;
+	kvm_memattr_mtrr_vm_write(&vm, &wb, false, &pending, off, &z);
+	kvm_memattr_mtrr_vm_facts(&vm, off, on, &z);
+	if (z.nr != 1 || z.r[0].start || z.r[0].end < GFN(1ULL << 46))
+		return FAIL("the device's arrival with the quirk did not zap every frame");
+	z.nr = 0;
+	kvm_memattr_mtrr_vm_write(&vm, &uc_hole, false, &pending, on,
+				  &z);
+	if (z.nr)
+		return FAIL("a commit after a full zap zapped frames no fault mapped");
 	return 0;
 }
 
@@ -784,48 +964,41 @@ int memattr_x86_check_seed002(char *err, int len)
 {
 	struct kvm_memattr_gfn_ranges last;
 	struct kvm_memattr_mtrrs layout;
-	struct memattr_boot_stats st;
+	struct memattr_boot_stats st = { 0 };
 	struct sim_vcpu v;
 	struct sim s = {
 		.policy = MEMATTR_BOOT_PER_VM, .st = &st, .last = &last,
-		.final = &layout,
+		.final = &layout, .facts = honoring(),
 	};
 	const u64 gfn = GFN(0xc0000);
-	unsigned int q;
 
-	for (q = 0; q < 2; q++) {
-		st = (struct memattr_boot_stats) { 0 };
-		s.facts = honoring(q);
-		ovmf_layout(&layout, true);
-		kvm_memattr_mtrr_vm_init(&s.vm, 46);
-		v = (struct sim_vcpu) { .m = layout, .cd = true };
-		sim_cd(&s, &v, false);
+	ovmf_layout(&layout, true);
+	kvm_memattr_mtrr_vm_init(&s.vm, 46);
+	/* The firmware programmed the layout with caches disabled. */
+	v = (struct sim_vcpu) { .m = layout, .cd = true, .pending = true };
+	sim_cd(&s, &v, false);
 
-		/* (1) */
-		sim_faults(&s, &v, gfn, gfn + 1, 1);
-		if (kvm_memattr_mtrr_type(&s.vm.committed, gfn) != KVM_MEMTYPE_UC)
-			return FAIL("(1) gfn %#llx is not UC",
-				    (unsigned long long)gfn);
-		st.zap_calls = 0;
-		/* (2), (3), (4) */
-		sim_cd(&s, &v, true);
-		sim_write(&s, &v, DEFTYPE, 0, 0);
-		sim_write(&s, &v, FIX4K, 0, layout.fixed_4k[0] | MTRR_WB);
-		sim_write(&s, &v, DEFTYPE, 0, layout.deftype);
-		if (st.zap_calls)
-			return FAIL("quirk %u: %llu zaps before CR0.CD=0", q,
-				    (unsigned long long)st.zap_calls);
-		/* (5) */
-		sim_cd(&s, &v, false);
-		if (!kvm_memattr_ranges_contain(&last, gfn))
-			return FAIL("quirk %u: (5) did not zap gfn %#llx", q,
-				    (unsigned long long)gfn);
-		if (kvm_memattr_ranges_contain(&last, gfn + 1))
-			return FAIL("quirk %u: (5) zapped gfn %#llx, still UC",
-				    q, (unsigned long long)gfn + 1);
-		if (kvm_memattr_mtrr_type(&s.vm.committed, gfn) != KVM_MEMTYPE_WB)
-			return FAIL("quirk %u: (5) gfn %#llx is not WB", q,
-				    (unsigned long long)gfn);
-	}
+	/* (1) */
+	sim_faults(&s, &v, gfn, gfn + 1, 1);
+	if (kvm_memattr_mtrr_type(&s.vm.committed, gfn) != KVM_MEMTYPE_UC)
+		return FAIL("(1) gfn %#llx is not UC", (unsigned long long)gfn);
+	st.zap_calls = 0;
+	/* (2), (3), (4) */
+	sim_cd(&s, &v, true);
+	sim_write(&s, &v, DEFTYPE, 0, 0);
+	sim_write(&s, &v, FIX4K, 0, layout.fixed_4k[0] | MTRR_WB);
+	sim_write(&s, &v, DEFTYPE, 0, layout.deftype);
+	if (st.zap_calls)
+		return FAIL("%llu zaps before CR0.CD=0",
+			    (unsigned long long)st.zap_calls);
+	/* (5) */
+	sim_cd(&s, &v, false);
+	if (!kvm_memattr_ranges_contain(&last, gfn))
+		return FAIL("(5) did not zap gfn %#llx", (unsigned long long)gfn);
+	if (kvm_memattr_ranges_contain(&last, gfn + 1))
+		return FAIL("(5) zapped gfn %#llx, still UC",
+			    (unsigned long long)gfn + 1);
+	if (kvm_memattr_mtrr_type(&s.vm.committed, gfn) != KVM_MEMTYPE_WB)
+		return FAIL("(5) gfn %#llx is not WB", (unsigned long long)gfn);
 	return 0;
 }

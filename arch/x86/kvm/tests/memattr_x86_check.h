@@ -20,6 +20,7 @@ int memattr_x86_check_mtrr_types(char *err, int len);
 int memattr_x86_check_mtrr_diffs(char *err, int len);
 int memattr_x86_check_seed002(char *err, int len);
 int memattr_x86_check_boot(char *err, int len);
+int memattr_x86_check_nc_dma(char *err, int len);
 
 /* One MTRR state pair and facts, as the fuzzer builds them. */
 int memattr_x86_check_diff(const struct kvm_memattr_mtrrs *a,
@@ -38,9 +39,10 @@ struct memattr_boot_stats {
 	u64 zap_gfns;		/* frames they cover below 64 GiB */
 	u64 zap_gfns_wb;	/* of which the final MTRRs make WB */
 	u64 commits;		/* MTRR commits (this series) */
+	u64 stale;		/* leaves left not as the final MTRRs say */
 };
 
-void memattr_boot_replay(unsigned int nr_vcpus, bool cd_nw_cleared,
+void memattr_boot_replay(unsigned int nr_vcpus,
 			 enum memattr_boot_policy policy,
 			 struct memattr_boot_stats *st);
 
