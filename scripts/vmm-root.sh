@@ -29,7 +29,8 @@ READELF=aarch64-linux-gnu-readelf
 
 apt_opts=(-q -o APT::Architecture=arm64 -o APT::Architectures=arm64
 	  -o Dir::State::Lists="$APT/lists" -o Dir::State::status="$APT/status"
-	  -o Dir::Cache="$APT/cache" -o Debug::NoLocking=1)
+	  -o Dir::Cache="$APT/cache" -o Debug::NoLocking=1
+	  -o APT::Sandbox::User=root)
 
 fetch() {
 	local start=$SECONDS pkgs
