@@ -411,6 +411,32 @@ static void read_back(void)
 	}
 }
 
+/*
+ * Where QEMU mapped each vfio region: a stage-2 block needs the VA
+ * congruent with the IPA, so the VA's alignment bounds the leaf size.
+ */
+static void qemu_maps(pid_t pid)
+{
+	unsigned long long s, e, off;
+	char path[64], line[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, "vfio") ||
+		    sscanf(line, "%llx-%llx %*s %llx", &s, &e, &off) != 3)
+			continue;
+		printf("# QEMU maps vfio region %llu (+0x%llx) at VA 0x%llx, %llu KiB: %s\n",
+		       off >> 40, off & ((1ULL << 40) - 1), s, (e - s) >> 10,
+		       !(s & (SZ_1G - 1)) ? "1G-aligned" :
+		       !(s & (SZ_2M - 1)) ? "2M-aligned" : "4K-aligned");
+	}
+	fclose(f);
+}
+
 /* Run QEMU to the end of L2; returns its wait status, -1 if it hung. */
 static int run_qemu(double *l2_done)
 {
@@ -517,6 +543,7 @@ static int run_qemu(double *l2_done)
 				done = true;
 				*l2_done = now() - start;
 				read_stage2(pid);
+				qemu_maps(pid);
 				/* L2 waits for one byte, then powers off. */
 				if (write(in[1], "q\n", 2) != 2)
 					printf("# cannot write to QEMU's serial\n");
