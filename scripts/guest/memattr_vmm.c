@@ -108,15 +108,28 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * One TAP result. What the check measured, in parentheses at the end of
+ * the text, goes to a "# " line before it, so that the test's name is
+ * the same in every run.
+ */
 static void check(bool ok, const char *fmt, ...)
 {
+	char text[512], *detail;
+	size_t n;
 	va_list ap;
 
-	printf("%s %d - ", ok ? "ok" : "not ok", passed + failed + 1);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	printf("\n");
+	detail = strstr(text, " (");
+	n = strlen(text);
+	if (detail && text[n - 1] == ')') {
+		text[n - 1] = 0;
+		*detail = 0;
+		printf("# %s: %s\n", text, detail + 2);
+	}
+	printf("%s %d - %s\n", ok ? "ok" : "not ok", passed + failed + 1, text);
 	fflush(stdout);
 	ok ? passed++ : failed++;
 }
@@ -665,10 +678,10 @@ static void report(int status, double l2_done, double total)
 		snprintf(b->l2, sizeof(b->l2), "%s", access);
 	}
 
-	check(!l2_splat[0], "vmm: L2 kernel log free of warnings%s%s",
-	      l2_splat[0] ? ": " : "", l2_splat);
-	check(!l1_splat[0], "vmm: L1 kernel log free of warnings during the run%s%s",
-	      l1_splat[0] ? ": " : "", l1_splat);
+	check(!l2_splat[0], "vmm: L2 kernel log free of warnings (%s)",
+	      l2_splat[0] ? l2_splat : "none");
+	check(!l1_splat[0], "vmm: L1 kernel log free of warnings during the run (%s)",
+	      l1_splat[0] ? l1_splat : "none");
 
 	/* The table of make demo. */
 	printf("#T %-14s %-4s %-8s %-18s %-22s %s\n", "device", "BAR", "size",
