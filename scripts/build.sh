@@ -172,11 +172,45 @@ cpio_skeleton() {
 	echo "file /etc/memattr/$2.list $3 0644 0 0"
 }
 
+# The real-VMM layer (scripts/guest/memattr_vmm.c): the L2 guest's
+# initramfs, and the gen_init_cpio lines that add Debian's arm64 QEMU
+# (out/vmm/root, from scripts/vmm-root.sh), the L2 kernel (this Image) and
+# that initramfs to an L1 initramfs. Without out/vmm/root the program
+# finds no QEMU in L1 and fails.
+build_l2_guest() {
+	local l2=$GUEST/l2
+	mkdir -p "$l2"
+	aarch64-linux-gnu-gcc -static -O2 -Wall -Werror -o "$l2/init" \
+		"$TOP/scripts/guest-l2/init.c"
+	{
+		echo "dir /dev 0755 0 0"
+		echo "nod /dev/console 0600 0 0 c 5 1"
+		echo "file /init $l2/init 0755 0 0"
+	} > "$l2/cpio.list"
+	"$ARM64_BUILD/usr/gen_init_cpio" "$l2/cpio.list" | gzip -1 > "$GUEST/l2.cpio.gz.new"
+	mv "$GUEST/l2.cpio.gz.new" "$GUEST/l2.cpio.gz"
+}
+
+vmm_cpio_lines() {
+	local root=$OUT/vmm/root p
+	echo "dir /vmm 0755 0 0"
+	echo "file /vmm/Image $ARM64_BUILD/arch/arm64/boot/Image 0644 0 0"
+	echo "file /vmm/l2.cpio.gz $GUEST/l2.cpio.gz 0644 0 0"
+	[ -d "$root" ] || return 0
+	(cd "$root" && find . -mindepth 1 -type d | sort) | while read -r p; do
+		echo "dir /${p#./} 0755 0 0"
+	done
+	(cd "$root" && find . -type f ! -name .stamp | sort) | while read -r p; do
+		echo "file /${p#./} $root/${p#./} 0755 0 0"
+	done
+}
+
 build_guest() {
 	local k=$TREE/tools/testing/selftests/kvm targets=() p list
 	mkdir -p "$GUEST" "$KSFT"
 	aarch64-linux-gnu-gcc -static -O2 -Wall -Werror -o "$GUEST/init" \
 		"$TOP/scripts/guest/init.c"
+	build_l2_guest
 
 	for list in "$TOP"/scripts/guest/*.list; do
 		for p in $(list_programs "$list"); do
@@ -207,6 +241,7 @@ build_guest() {
 			for p in $(find "$EXTMOD" -name '*.ko' 2>/dev/null); do
 				echo "file /tests/$(basename "$p") $p 0644 0 0"
 			done
+			grep -q '/tests/memattr_vmm' "$list" && vmm_cpio_lines
 		} > "$cpio.list"
 		"$ARM64_BUILD/usr/gen_init_cpio" "$cpio.list" | gzip -1 > "$cpio.gz.new"
 		mv "$cpio.gz.new" "$cpio.gz"

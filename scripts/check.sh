@@ -98,6 +98,10 @@ else
 fi
 
 say "== QEMU: KUnit, KVM selftests, vfio-pci end to end"
+# Debian's arm64 QEMU for the real-VMM layer (memattr:real_vmm in the
+# guest, which fails without it).
+step vmm-root vmm "Debian's arm64 qemu-system-aarch64 fetched for L1" \
+	"$TOP/scripts/vmm-root.sh" || true
 if $kernel_ok && step guest guest "initramfs, /init, KVM selftests" \
 	"$TOP/scripts/build.sh" guest; then
 	for cpu in "${CPUS[@]}"; do
