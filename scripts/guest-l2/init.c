@@ -30,6 +30,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../guest/pci_config.h"
+
 #define PAGE		4096UL
 #define L1_PATTERN	0x4c31000000000000ULL	/* "L1": qword 0 of each page */
 #define L2_PATTERN	0x4c32000000000000ULL	/* "L2": qword 1 of each page */
@@ -89,25 +91,6 @@ static int bar_range(const char *dev, unsigned int bar, uint64_t *start,
 	return r;
 }
 
-/* Enable memory decoding: PCI_COMMAND bit 1, through sysfs config. */
-static int enable_memory(const char *dev)
-{
-	char path[300];
-	uint16_t cmd;
-	int fd, r = -1;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", dev);
-	fd = open(path, O_RDWR);
-	if (fd < 0)
-		return -1;
-	if (pread(fd, &cmd, 2, 4) == 2) {
-		cmd |= 2;
-		if (pwrite(fd, &cmd, 2, 4) == 2)
-			r = 0;
-	}
-	close(fd);
-	return r;
-}
 
 static void test_bar(const char *dev, unsigned int vendor, unsigned int device,
 		     unsigned int bar, enum what what)
@@ -122,7 +105,7 @@ static void test_bar(const char *dev, unsigned int vendor, unsigned int device,
 		       vendor, device, bar);
 		return;
 	}
-	if (enable_memory(dev)) {
+	if (pci_enable_memory(dev)) {
 		snprintf(res, sizeof(res), "error enable-memory %s", strerror(errno));
 		goto out;
 	}

@@ -43,6 +43,7 @@
 
 #include <linux/sizes.h>
 
+#include "pci_config.h"
 #include "vfio_bar.h"
 
 #define QEMU		"/usr/bin/qemu-system-aarch64"
@@ -187,25 +188,6 @@ static const char *histogram(struct bar *b, char *buf, size_t len)
 	return buf;
 }
 
-/* Enable memory decoding (PCI_COMMAND bit 1) through sysfs config. */
-static int enable_memory(const char *bdf)
-{
-	char path[300];
-	uint16_t cmd;
-	int fd, r = -1;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
-	fd = open(path, O_RDWR);
-	if (fd < 0)
-		return -1;
-	if (pread(fd, &cmd, 2, 4) == 2) {
-		cmd |= 2;
-		if (pwrite(fd, &cmd, 2, 4) == 2)
-			r = 0;
-	}
-	close(fd);
-	return r;
-}
 
 /*
  * Enable memory decoding on the device and on every bridge above it: a
@@ -221,7 +203,7 @@ static int enable_path(const char *bdf)
 	if (!realpath(path, real))
 		return -1;
 	for (c = strtok_r(real, "/", &save); c; c = strtok_r(NULL, "/", &save))
-		if (sscanf(c, "%x:%x:%x.%x", &d, &b, &s, &f) == 4 && enable_memory(c))
+		if (sscanf(c, "%x:%x:%x.%x", &d, &b, &s, &f) == 4 && pci_enable_memory(c))
 			r = -1;
 	return r;
 }

@@ -320,6 +320,7 @@ TEST_F_TIMEOUT(pfnmap, stage2_memory_type, 120)
 {
 	const char *const *reasons;
 	uint64_t *mem = self->hva;
+	struct memattr_line l;
 	struct s2_range r;
 	uint64_t val;
 
@@ -349,6 +350,15 @@ TEST_F_TIMEOUT(pfnmap, stage2_memory_type, 120)
 				     !strcmp(r.memtype, "Device-nGnRE") ? 0x1 : 0x0);
 		EXPECT_FALSE(r.exec);
 	}
+
+	/* Kernel RAM is not device memory: the memattr file has no fault of it. */
+	if (variant->type == TESTMEM_RAM)
+		return;
+	ASSERT_EQ(memattr_lookup(self->vm, MEM_GPA, &l), 0);
+	EXPECT_STREQ(l.device, "-");
+	EXPECT_STREQ(l.class_reason, "pfnmap");
+	EXPECT_STREQ(l.type, variant->memtype ?: "Normal-WB");
+	EXPECT_EQ(l.faults, 1);
 }
 
 #define AARCH64_RET	0xd65f03c0
