@@ -5,6 +5,9 @@
 #
 #   build.sh arm64      out/build-arm64: Image and in-tree modules
 #   build.sh x86_64     out/build-x86_64: bzImage with KVM, VFIO and KUnit
+#   build.sh granules   compile what the series touches on arm64 with 16K
+#                       pages (no level-1 stage-2 blocks) and with 64K
+#                       pages and 42-bit VAs (2 levels, the PMD folded)
 #   build.sh hygiene    W=1 and sparse over every directory the series
 #                       touches, arm64 and x86_64; diagnostics in the
 #                       series' own files are printed and fail the step
@@ -120,6 +123,20 @@ build_hygiene() {
 		cat "$out/diagnostics.txt"
 		die "W=1/sparse diagnostics in the series' files"
 	fi
+}
+
+build_granules() {
+	local g base=$OUT/arm64-granule-base.config
+	# arm64.config asks for 4K pages and 48-bit VAs: leave those out.
+	grep -v -E '^CONFIG_ARM64_(4K_PAGES|VA_BITS_48)=' \
+		"$TOP/scripts/configs/arm64.config" > "$base"
+	for g in 16k 64k; do
+		configure "$OUT/build-arm64-$g" allnoconfig "$base" \
+			"$TOP/scripts/configs/arm64-$g.config" -- "${ARM64_ARGS[@]}"
+		make -s -C "$TREE" O="$OUT/build-arm64-$g" "${ARM64_ARGS[@]}" \
+			CC="ccache aarch64-linux-gnu-gcc" -j"$JOBS" \
+			arch/arm64/kvm/ drivers/vfio/ mm/ virt/
+	done
 }
 
 build_modules() {
@@ -290,9 +307,10 @@ case "${1:-}" in
 arm64)		build_arm64 ;;
 x86_64)		build_x86_64 ;;
 hygiene)	build_hygiene ;;
+granules)	build_granules ;;
 modules)	build_modules ;;
 guest)		build_guest ;;
 series)		build_series ;;
 guest-x86)	build_guest_x86 ;;
-*)		die "usage: build.sh arm64|x86_64|hygiene|modules|guest|guest-x86|series" ;;
+*)		die "usage: build.sh arm64|x86_64|granules|hygiene|modules|guest|guest-x86|series" ;;
 esac

@@ -86,6 +86,8 @@ if step tree tree "series applies to linux-source-6.12" "$TOP/scripts/kernel-tre
 			"$TOP/scripts/build.sh" x86_64 && x86_ok=true
 		step hygiene build "W=1 and sparse clean in the series' files" \
 			"$TOP/scripts/build.sh" hygiene || true
+		step granules build "arm64 16K and 64K pages: the series compiles" \
+			"$TOP/scripts/build.sh" granules || true
 		if step series series "git format-patch" "$TOP/scripts/build.sh" series; then
 			timed checkpatch "$TOP/scripts/hygiene.sh" checkpatch || true
 			timed kernel-doc "$TOP/scripts/hygiene.sh" kernel-doc || true

@@ -83,7 +83,7 @@ static struct bar {
 	unsigned long l2_bad;
 } bars[] = {
 	{ "ivshmem-plain", 0x1af4, 0x1110, 2, SZ_64M, MEM, "Normal-NC", SZ_2M, 0 },
-	{ "ivshmem-plain", 0x1af4, 0x1110, 2, SZ_1G, MEM, "Normal-NC", SZ_2M, 0 },
+	{ "ivshmem-plain", 0x1af4, 0x1110, 2, SZ_1G, MEM, "Normal-NC", SZ_1G, 0 },
 	{ "edu", 0x1234, 0x11e8, 0, 0, EDU, "Device-nGnRE", 0, SZ_4K },
 	{ "bochs-display", 0x1234, 0x1111, 0, 0, MEM, "Normal-NC", 0, 0 },
 	{ "bochs-display", 0x1234, 0x1111, 2, 0, VBE, "Device-nGnRE", 0, SZ_4K },

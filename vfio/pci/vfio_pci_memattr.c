@@ -220,7 +220,6 @@ int vfio_pci_memattr_mmap(struct vfio_pci_core_device *vdev, int index,
 		vm_flags_set(vma, VM_ALLOW_ANY_UNCACHED);
 	else if (d.class == KVM_MEMATTR_CLASS_DEVICE_EXACT)
 		vm_flags_set(vma, VM_EXACT_MEMTYPE);
-	WRITE_ONCE(vdev->bar_memattr_reason[index], d.reason);
 	return 0;
 }
 
@@ -254,51 +253,6 @@ void __iomem *vfio_pci_memattr_iomap(struct vfio_pci_core_device *vdev,
 	}
 	return pci_iomap(pdev, index, 0);
 }
-
-/**
- * vfio_pci_core_vma_memattr() - Describe a vfio-pci BAR mapping.
- * @vma: any VMA; the caller holds the mmap lock.
- * @desc: filled in for a BAR mapping of a vfio-pci device.
- *
- * Lets KVM map a BAR with the largest blocks its physical layout allows and
- * report which device and BAR a guest range is: a BAR mapping maps the BAR
- * linearly, @desc->phys is the physical address at @vma->vm_start.
- *
- * Return: 0, or -ENODEV if @vma is not a vfio-pci BAR mapping.
- */
-int vfio_pci_core_vma_memattr(struct vm_area_struct *vma,
-			      struct vfio_pci_memattr_desc *desc)
-{
-	struct vfio_pci_core_device *vdev = vma->vm_private_data;
-	unsigned int index;
-	u64 pgoff;
-
-	if (vma->vm_ops != &vfio_pci_mmap_ops || !vdev)
-		return -ENODEV;
-
-	index = vma->vm_pgoff >> (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT);
-	if (!is_memory_bar(vdev->pdev, index))
-		return -ENODEV;
-	pgoff = vma->vm_pgoff & ((1U << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1);
-
-	*desc = (struct vfio_pci_memattr_desc) {
-		.phys = pci_resource_start(vdev->pdev, index) + (pgoff << PAGE_SHIFT),
-		.bar_size = pci_resource_len(vdev->pdev, index),
-		.bar = index,
-		.prefetchable = !!(pci_resource_flags(vdev->pdev, index) &
-				   IORESOURCE_PREFETCH),
-		.reason = READ_ONCE(vdev->bar_memattr_reason[index]),
-	};
-	if (vma->vm_flags & VM_ALLOW_ANY_UNCACHED)
-		desc->class = KVM_MEMATTR_CLASS_NORMAL_NC;
-	else if (vma->vm_flags & VM_EXACT_MEMTYPE)
-		desc->class = KVM_MEMATTR_CLASS_DEVICE_EXACT;
-	else
-		desc->class = KVM_MEMATTR_CLASS_DEVICE;
-	strscpy(desc->name, pci_name(vdev->pdev), sizeof(desc->name));
-	return 0;
-}
-EXPORT_SYMBOL_GPL(vfio_pci_core_vma_memattr);
 
 /* ---- sysfs: /sys/bus/pci/devices/<bdf>/memattr/bar<N>_{override,class,reason} */
 

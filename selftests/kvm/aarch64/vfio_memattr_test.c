@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -59,6 +60,7 @@ enum guest_op {
 	OP_TOUCH_ALL,		/* read every page, twice */
 	OP_TOUCH_MANY,		/* read every page, eight times */
 	OP_EXEC,		/* branch into the BAR */
+	OP_PROBE,		/* every 4K of the first 4M, then every 2M */
 };
 
 static bool guest_saw_iabt;
@@ -82,10 +84,18 @@ static void guest_code(uint64_t gva, uint64_t size, uint64_t kind, uint64_t op)
 	case OP_TOUCH_ALL:
 	case OP_TOUCH_MANY:
 		for (pass = 0; pass < (op == OP_TOUCH_ALL ? 2 : 8); pass++) {
+			sum = 0;
 			for (off = 0; off < size; off += 4096)
 				sum += READ_ONCE(*(uint32_t *)(gva + off));
 			GUEST_SYNC1(sum);
 		}
+		break;
+	case OP_PROBE:
+		for (off = 0; off < size && off < SZ_4M; off += 4096)
+			sum += READ_ONCE(*(uint32_t *)(gva + off));
+		for (; off < size; off += SZ_2M)
+			sum += READ_ONCE(*(uint32_t *)(gva + off));
+		GUEST_SYNC1(sum);
 		break;
 	case OP_EXEC:
 		((void (*)(void))gva)();
@@ -123,36 +133,53 @@ struct bar_vm {
 	uint64_t size;
 };
 
-static void bar_vm_create(struct bar_vm *b, struct vfio_bar_dev *dev, int index,
-			  int nr_vcpus, enum bar_kind kind, enum guest_op op)
+/*
+ * A VM whose memslot BAR_SLOT maps @size bytes at @hva to BAR_GPA + @offset
+ * (the offset in the BAR, so that IPA and PA stay congruent), and whose
+ * vCPUs run @op over it.
+ */
+static void bar_vm_create_at(struct bar_vm *b, void *hva, uint64_t offset,
+			     uint64_t size, int nr_vcpus, enum bar_kind kind,
+			     enum guest_op op)
 {
 	int i;
 
-	b->size = dev->bar[index].size;
-	TEST_ASSERT(b->size, "BAR%d of %s is not a memory BAR", index, dev->bdf);
-	b->hva = vfio_bar_mmap(dev, index, b->size < SZ_1G ? b->size : SZ_1G);
-
-	/* Room for the guest page tables that map the whole BAR. */
+	b->hva = hva;
+	b->size = size;
+	/* Room for the guest page tables that map the whole range. */
 	b->vm = __vm_create_with_vcpus(VM_SHAPE_DEFAULT, nr_vcpus,
-				       b->size / getpagesize(), guest_code,
+				       size / getpagesize(), guest_code,
 				       b->vcpu);
-	vm_set_user_memory_region(b->vm, BAR_SLOT, 0, BAR_GPA, b->size, b->hva);
-	virt_map(b->vm, BAR_GPA, BAR_GPA, b->size / b->vm->page_size);
+	vm_set_user_memory_region(b->vm, BAR_SLOT, 0, BAR_GPA + offset, size,
+				  hva);
+	virt_map(b->vm, BAR_GPA + offset, BAR_GPA + offset,
+		 size / b->vm->page_size);
 	vm_init_descriptor_tables(b->vm);
 	vm_install_sync_handler(b->vm, VECTOR_SYNC_CURRENT, ESR_EC_IABT,
 				guest_iabt_handler);
 	for (i = 0; i < nr_vcpus; i++) {
 		vcpu_init_descriptor_tables(b->vcpu[i]);
-		vcpu_args_set(b->vcpu[i], 4, BAR_GPA, b->size, (uint64_t)kind,
-			      (uint64_t)op);
+		vcpu_args_set(b->vcpu[i], 4, BAR_GPA + offset, size,
+			      (uint64_t)kind, (uint64_t)op);
 	}
+}
+
+/* The whole BAR, mapped where blocks of up to 1G are possible. */
+static void bar_vm_create(struct bar_vm *b, struct vfio_bar_dev *dev, int index,
+			  int nr_vcpus, enum bar_kind kind, enum guest_op op)
+{
+	uint64_t size = dev->bar[index].size;
+
+	TEST_ASSERT(size, "BAR%d of %s is not a memory BAR", index, dev->bdf);
+	bar_vm_create_at(b, vfio_bar_mmap(dev, index, size < SZ_1G ? size : SZ_1G),
+			 0, size, nr_vcpus, kind, op);
 }
 
 static void bar_vm_destroy(struct bar_vm *b)
 {
 	if (b->vm)
 		kvm_vm_free(b->vm);
-	if (b->hva)
+	if (b->hva && b->hva != MAP_FAILED)
 		munmap(b->hva, b->size);
 	memset(b, 0, sizeof(*b));
 }
@@ -283,7 +310,7 @@ TEST_F_TIMEOUT(bar, guest_access, 120)
 
 /*
  * vfio-pci's class in sysfs, the memory type and XN KVM installed
- * (stage2_page_tables) and the decision it recorded (memattr).
+ * (stage2_page_tables) and what KVM knows of the mapping (memattr).
  */
 TEST_F_TIMEOUT(bar, stage2_memory_type, 120)
 {
@@ -309,40 +336,42 @@ TEST_F_TIMEOUT(bar, stage2_memory_type, 120)
 	EXPECT_EQ(r.memattr, strcmp(variant->memtype, "Normal-NC") ? 0x1 : 0x5);
 	EXPECT_FALSE(r.exec);
 
+	/* What KVM knows from the VMA: vfio-pci's host type and flags. */
 	ASSERT_EQ(memattr_lookup(self->b.vm, BAR_GPA, &l), 0);
 	EXPECT_EQ(l.start, BAR_GPA);
 	EXPECT_EQ(l.end, BAR_GPA + self->b.size);
-	EXPECT_STREQ(l.device, self->dev.bdf);
-	snprintf(buf, sizeof(buf), "BAR%d", variant->index);
-	EXPECT_STREQ(l.bar, buf);
-	EXPECT_STREQ(l.class, variant->class);
-	EXPECT_STREQ(l.class_reason, variant->class_reason);
+	EXPECT_STREQ(l.host, "Device-nGnRnE");
+	EXPECT_STREQ(l.flags, strcmp(variant->class, "normal-nc") ? "-" : "nc");
 	EXPECT_STREQ(l.type, variant->memtype);
 	EXPECT_STREQ(l.reason, strcmp(variant->class, "normal-nc") ?
 			       "device" : "normal-nc");
 }
 
 /*
- * Touching every page takes one stage-2 fault per block the BAR's layout
- * allows, whatever the host mapping: 32 for 64 MiB, 1 for 1 GiB. The
- * second pass takes none.
+ * Touching every page of a BAR mapped congruently takes one stage-2 fault
+ * per leaf, each as large as the BAR allows: 32 for 64 MiB, 1 for 1 GiB.
+ * The second pass takes none.
  */
 TEST_F_TIMEOUT(bar, touch_every_page, 300)
 {
-	struct memattr_line l;
+	struct s2_leaves n;
 	struct s2_range r;
 	uint64_t gpa;
 
+	ASSERT_EQ(trace_event_enable("kvm/kvm_guest_fault", true), 0);
+	trace_clear();
 	bar_vm_create(&self->b, &self->dev, variant->index, 1, variant->kind,
 		      OP_TOUCH_ALL);
 	run_to_ucall(self->b.vcpu[0], NULL);
-	ASSERT_EQ(memattr_lookup(self->b.vm, BAR_GPA, &l), 0);
-	EXPECT_EQ(l.faults, variant->faults);
-	EXPECT_STREQ(l.largest, variant->largest);
+	EXPECT_EQ(trace_guest_faults(BAR_GPA, self->b.size), variant->faults);
+	n = s2_count_leaves(self->b.vm, BAR_GPA, self->b.size);
+	EXPECT_EQ(n.invalid, 0);
+	EXPECT_EQ(n.pages + n.blocks_2m + n.blocks_1g, variant->faults);
 
+	trace_clear();
 	run_to_done(self->b.vcpu[0]);
-	ASSERT_EQ(memattr_lookup(self->b.vm, BAR_GPA, &l), 0);
-	EXPECT_EQ(l.faults, variant->faults);
+	EXPECT_EQ(trace_guest_faults(BAR_GPA, self->b.size), 0);
+	trace_event_enable("kvm/kvm_guest_fault", false);
 
 	/* Every leaf over the BAR is valid, of the largest size, XN. */
 	for (gpa = BAR_GPA; gpa < BAR_GPA + self->b.size; gpa = r.end) {
@@ -791,7 +820,7 @@ TEST(concurrent_vcpus)
 {
 	struct vfio_bar_dev dev;
 	struct bar_vm b = {};
-	struct memattr_line l;
+	struct s2_leaves n;
 	pthread_t t[2];
 	int i;
 
@@ -802,10 +831,9 @@ TEST(concurrent_vcpus)
 		ASSERT_EQ(pthread_create(&t[i], NULL, vcpu_thread, b.vcpu[i]), 0);
 	for (i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
-	ASSERT_EQ(memattr_lookup(b.vm, BAR_GPA, &l), 0);
-	EXPECT_LE(l.faults, 32);
-	EXPECT_GE(l.faults, 1);
-	EXPECT_STREQ(l.largest, "2M");
+	n = s2_count_leaves(b.vm, BAR_GPA, b.size);
+	EXPECT_EQ(n.blocks_2m, 32);
+	EXPECT_EQ(n.pages + n.blocks_1g + n.invalid, 0);
 	bar_vm_destroy(&b);
 	vfio_bar_close(&dev);
 }
@@ -853,6 +881,337 @@ TEST(tracepoint)
 	trace_event_enable("kvm/kvm_memattr_map", false);
 	bar_vm_destroy(&b);
 	vfio_bar_close(&dev);
+}
+
+/* ---- stage 2 follows the host's page tables ------------------------------ */
+
+/*
+ * Whatever the VMM does with its mapping of a BAR, stage 2 maps no page the
+ * host does not map there, and maps the rest with the largest blocks the
+ * host's mapping covers contiguously.
+ */
+
+/* Host and guest sums of the first word of each page must agree. */
+static uint64_t host_sum(const void *hva, uint64_t size)
+{
+	uint64_t off, sum = 0;
+
+	for (off = 0; off < size; off += 4096)
+		sum += READ_ONCE(*(const uint32_t *)(hva + off));
+	return sum;
+}
+
+/* Write a different word at the start of each page of a BAR mapping. */
+static void fill_pages(void *hva, uint64_t size, uint32_t seed)
+{
+	uint64_t off;
+
+	for (off = 0; off < size; off += 4096)
+		WRITE_ONCE(*(uint32_t *)(hva + off), seed ^ (off >> 12) * 2654435761u);
+}
+
+FIXTURE(placement) {
+	struct vfio_bar_dev dev;
+	struct bar_vm b;
+	uint64_t size;
+};
+
+FIXTURE_VARIANT(placement) {
+	uint64_t size;		/* of the ivshmem BAR2 */
+	int leaves_2m, leaves_1g;
+};
+
+FIXTURE_VARIANT_ADD(placement, ivshmem64m) {
+	.size = SZ_64M, .leaves_2m = 32,
+};
+
+FIXTURE_VARIANT_ADD(placement, ivshmem1g) {
+	.size = SZ_1G, .leaves_1g = 1,
+};
+
+FIXTURE_SETUP(placement)
+{
+	char bdf[16];
+
+	if (!vfio_bar_find(0x1af4, 0x1110, 2, variant->size, bdf, sizeof(bdf)))
+		SKIP(return, "no ivshmem with a %lu MiB BAR2", variant->size >> 20);
+	vfio_bar_open(&self->dev, bdf);
+	self->size = variant->size;
+	ASSERT_EQ(trace_event_enable("kvm/kvm_guest_fault", true), 0);
+	trace_clear();
+}
+
+FIXTURE_TEARDOWN(placement)
+{
+	trace_event_enable("kvm/kvm_guest_fault", false);
+	bar_vm_destroy(&self->b);
+	vfio_bar_close(&self->dev);
+}
+
+/* The probe pattern's faults, and the leaves it leaves behind. */
+static void probe(struct __test_metadata *_metadata, struct bar_vm *b,
+		  int leaves_2m, int leaves_1g)
+{
+	struct rusage before, after;
+	struct s2_leaves n;
+	int faults;
+
+	/* The VMM has not touched its mapping: the host maps nothing yet. */
+	getrusage(RUSAGE_THREAD, &before);
+	run_to_done(b->vcpu[0]);
+	getrusage(RUSAGE_THREAD, &after);
+	faults = trace_guest_faults(BAR_GPA, b->size);
+	n = s2_count_leaves(b->vm, BAR_GPA, b->size);
+	/* Host faults: those KVM takes on the BAR's mapping for the guest. */
+	TH_LOG("%lu MiB: %d stage-2 faults, %ld host faults; leaves 4K x%d 2M x%d 1G x%d",
+	       b->size >> 20, faults, after.ru_minflt - before.ru_minflt,
+	       n.pages, n.blocks_2m, n.blocks_1g);
+	EXPECT_EQ(faults, leaves_2m + leaves_1g);
+	EXPECT_EQ(n.blocks_2m, leaves_2m);
+	EXPECT_EQ(n.blocks_1g, leaves_1g);
+	EXPECT_EQ(n.pages + n.invalid, 0);
+	EXPECT_FALSE(n.crosses);
+}
+
+/*
+ * mmap(NULL): vfio-pci places the BAR congruent with its physical address
+ * up to 1G, so one fault per block: 1G x1 for 1 GiB, 2M x32 for 64 MiB.
+ */
+TEST_F_TIMEOUT(placement, kernel_placed, 300)
+{
+	uint64_t align = self->size < SZ_1G ? SZ_2M : SZ_1G;
+	void *hva = vfio_bar_mmap_range(&self->dev, 2, 0, self->size, 0, 0);
+
+	EXPECT_EQ((uint64_t)hva & (align - 1), self->dev.bar[2].phys & (align - 1))
+		TH_LOG("BAR at %#lx mapped at %p", self->dev.bar[2].phys, hva);
+	bar_vm_create_at(&self->b, hva, 0, self->size, 1, BAR_MEMORY, OP_PROBE);
+	probe(_metadata, &self->b, variant->leaves_2m, variant->leaves_1g);
+}
+
+/*
+ * MAP_FIXED 4 KiB off congruence: no huge host leaf is possible, but the
+ * host maps the whole block on its first fault and stage 2 maps the block
+ * over the host's 4K leaves: the same faults and leaves.
+ */
+TEST_F_TIMEOUT(placement, incongruent_fixed, 300)
+{
+	uint64_t align = self->size < SZ_1G ? self->size : SZ_1G;
+	void *hva = vfio_bar_mmap_range(&self->dev, 2, 0, self->size, align,
+					4096);
+
+	bar_vm_create_at(&self->b, hva, 0, self->size, 1, BAR_MEMORY, OP_PROBE);
+	probe(_metadata, &self->b, variant->leaves_2m, variant->leaves_1g);
+}
+
+/* The 64 MiB ivshmem, for what one BAR size shows. */
+FIXTURE(follow) {
+	struct vfio_bar_dev dev;
+	struct bar_vm b;
+};
+
+FIXTURE_SETUP(follow)
+{
+	char bdf[16];
+
+	if (!vfio_bar_find(0x1af4, 0x1110, 2, SZ_64M, bdf, sizeof(bdf)))
+		SKIP(return, "no ivshmem with a 64 MiB BAR2");
+	vfio_bar_open(&self->dev, bdf);
+}
+
+FIXTURE_TEARDOWN(follow)
+{
+	bar_vm_destroy(&self->b);
+	vfio_bar_close(&self->dev);
+}
+
+/* Touch every page of the memslot, and check what the guest read. */
+static struct s2_leaves touch_all(struct __test_metadata *_metadata,
+				  struct bar_vm *b, uint64_t gpa, uint64_t size)
+{
+	uint64_t sum;
+
+	EXPECT_EQ(run_to_ucall(b->vcpu[0], &sum), UCALL_SYNC);
+	EXPECT_EQ(sum, host_sum(b->hva, b->size));
+	return s2_count_leaves(b->vm, gpa, size);
+}
+
+/* A memslot over part of a BAR: blocks inside it, pages at its ragged ends. */
+TEST_F_TIMEOUT(follow, memslot_part_of_bar, 120)
+{
+	void *hva;
+	struct s2_leaves n;
+
+	hva = vfio_bar_mmap(&self->dev, 2, SZ_64M);
+	fill_pages(hva, SZ_64M, 0xba5e);
+	/* BAR [1M, 7M) at BAR_GPA + 1M: blocks [2M, 4M) and [4M, 6M). */
+	bar_vm_create_at(&self->b, hva + SZ_1M, SZ_1M, 6 * SZ_1M, 1, BAR_MEMORY,
+			 OP_TOUCH_ALL);
+	n = touch_all(_metadata, &self->b, BAR_GPA + SZ_1M, 6 * SZ_1M);
+	EXPECT_EQ(n.blocks_2m, 2);
+	EXPECT_EQ(n.pages, 512);
+	EXPECT_FALSE(n.crosses);
+	self->b.hva = NULL;
+	munmap(hva, SZ_64M);
+}
+
+/*
+ * Two VMAs, each half a block, map the BAR contiguously: no block spans
+ * them (their flags, memory-type ones included, may differ).
+ */
+TEST_F_TIMEOUT(follow, vma_smaller_than_block, 120)
+{
+	struct s2_leaves n;
+	void *hva, *second;
+
+	hva = vfio_bar_mmap_range(&self->dev, 2, 0, SZ_2M, SZ_2M, 0);
+	munmap(hva + SZ_1M, SZ_1M);
+	second = mmap(hva + SZ_1M, SZ_1M, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_FIXED, self->dev.fd,
+		      self->dev.bar[2].offset + SZ_1M);
+	ASSERT_EQ(second, hva + SZ_1M);
+	fill_pages(hva, SZ_2M, 0xf00d);
+	bar_vm_create_at(&self->b, hva, 0, SZ_2M, 1, BAR_MEMORY, OP_TOUCH_ALL);
+	n = touch_all(_metadata, &self->b, BAR_GPA, SZ_2M);
+	EXPECT_EQ(n.pages, 512);
+	EXPECT_EQ(n.blocks_2m, 0);
+}
+
+/*
+ * munmap() of one page inside a mapped block unmaps the block at stage 2;
+ * anonymous memory mapped into the hole is RAM there, and the rest of the
+ * block is mapped around it with pages of the BAR.
+ */
+TEST_F_TIMEOUT(follow, hole_refilled_with_anonymous_memory, 120)
+{
+	struct s2_leaves n;
+	struct s2_range r;
+	void *hole;
+
+	bar_vm_create(&self->b, &self->dev, 2, 1, BAR_MEMORY, OP_TOUCH_MANY);
+	fill_pages(self->b.hva, SZ_64M, 0x1234);
+	n = touch_all(_metadata, &self->b, BAR_GPA, SZ_64M);
+	ASSERT_EQ(n.blocks_2m, 32);
+
+	hole = self->b.hva + 5 * SZ_1M;
+	ASSERT_EQ(munmap(hole, 4096), 0);
+	ASSERT_EQ(s2_lookup(self->b.vm, BAR_GPA + 4 * SZ_1M, &r), 0);
+	EXPECT_FALSE(r.valid);
+	n = s2_count_leaves(self->b.vm, BAR_GPA, SZ_64M);
+	EXPECT_EQ(n.blocks_2m, 31);
+
+	ASSERT_EQ(mmap(hole, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), hole);
+	WRITE_ONCE(*(uint32_t *)hole, 0xa11ce);
+	n = touch_all(_metadata, &self->b, BAR_GPA, SZ_64M);
+	EXPECT_EQ(n.blocks_2m, 31);
+	EXPECT_EQ(n.pages, 512);
+	ASSERT_EQ(s2_lookup(self->b.vm, BAR_GPA + 5 * SZ_1M, &r), 0);
+	EXPECT_STREQ(r.memtype, "Normal-WB");
+	EXPECT_EQ(s2_level_size(r.level), 4096);
+	ASSERT_EQ(s2_lookup(self->b.vm, BAR_GPA + 5 * SZ_1M + 4096, &r), 0);
+	EXPECT_STREQ(r.memtype, "Normal-NC");
+	EXPECT_EQ(s2_level_size(r.level), 4096);
+}
+
+/* mprotect() of a block read-only: stage 2 maps it again read-only. */
+TEST_F_TIMEOUT(follow, mprotect_read_only, 120)
+{
+	struct s2_leaves n;
+	struct s2_range r;
+
+	bar_vm_create(&self->b, &self->dev, 2, 1, BAR_MEMORY, OP_TOUCH_MANY);
+	n = touch_all(_metadata, &self->b, BAR_GPA, SZ_64M);
+	ASSERT_EQ(n.blocks_2m, 32);
+	ASSERT_EQ(s2_lookup(self->b.vm, BAR_GPA + 4 * SZ_1M, &r), 0);
+	ASSERT_TRUE(r.write);
+
+	ASSERT_EQ(mprotect(self->b.hva + 4 * SZ_1M, SZ_2M, PROT_READ), 0);
+	ASSERT_EQ(s2_lookup(self->b.vm, BAR_GPA + 4 * SZ_1M, &r), 0);
+	EXPECT_FALSE(r.valid && r.write);
+
+	touch_all(_metadata, &self->b, BAR_GPA, SZ_64M);
+	ASSERT_EQ(s2_lookup(self->b.vm, BAR_GPA + 4 * SZ_1M, &r), 0);
+	EXPECT_TRUE(r.valid);
+	EXPECT_FALSE(r.write);
+	ASSERT_EQ(s2_lookup(self->b.vm, BAR_GPA + 6 * SZ_1M, &r), 0);
+	EXPECT_TRUE(r.valid && r.write);
+}
+
+/*
+ * The VMM closes the device and maps another device's BAR at the same
+ * address and file offset: the guest reads the new BAR, never the old.
+ */
+TEST_F_TIMEOUT(follow, replaced_by_another_bar, 120)
+{
+	struct vfio_bar_dev other;
+	struct s2_leaves n;
+	char bdf[16];
+	void *hva;
+
+	if (!vfio_bar_find(0x1af4, 0x1110, 2, SZ_1G, bdf, sizeof(bdf)))
+		SKIP(return, "no second ivshmem (1 GiB)");
+	bar_vm_create(&self->b, &self->dev, 2, 1, BAR_MEMORY, OP_TOUCH_MANY);
+	fill_pages(self->b.hva, SZ_64M, 0x0bad);
+	n = touch_all(_metadata, &self->b, BAR_GPA, SZ_64M);
+	ASSERT_EQ(n.blocks_2m, 32);
+
+	hva = self->b.hva;
+	munmap(hva, SZ_64M);
+	vfio_bar_close(&self->dev);
+	vfio_bar_open(&other, bdf);
+	ASSERT_EQ(mmap(hva, SZ_64M, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		       other.fd, other.bar[2].offset), hva);
+	fill_pages(hva, SZ_64M, 0x600d);
+	n = touch_all(_metadata, &self->b, BAR_GPA, SZ_64M);
+	EXPECT_EQ(n.blocks_2m, 32);
+
+	bar_vm_destroy(&self->b);
+	vfio_bar_close(&other);
+	/* The teardown closes self->dev: open it again. */
+	vfio_bar_open(&self->dev, bdf);
+}
+
+/*
+ * Dirty logging: a BAR memslot cannot log, and a logging memslot that gets
+ * a BAR mapped over it later maps it page by page.
+ */
+TEST_F_TIMEOUT(follow, dirty_logging, 120)
+{
+	struct s2_leaves n;
+	void *hva;
+
+	hva = vfio_bar_mmap(&self->dev, 2, SZ_64M);
+	self->b.vm = vm_create_barebones();
+	EXPECT_EQ(__vm_set_user_memory_region(self->b.vm, BAR_SLOT,
+					      KVM_MEM_LOG_DIRTY_PAGES, BAR_GPA,
+					      SZ_4M, hva), -1);
+	EXPECT_EQ(errno, EINVAL);
+	vm_set_user_memory_region(self->b.vm, BAR_SLOT, 0, BAR_GPA, SZ_4M, hva);
+	EXPECT_EQ(__vm_set_user_memory_region(self->b.vm, BAR_SLOT,
+					      KVM_MEM_LOG_DIRTY_PAGES, BAR_GPA,
+					      SZ_4M, hva), -1);
+	EXPECT_EQ(errno, EINVAL);
+	kvm_vm_free(self->b.vm);
+	self->b.vm = NULL;
+	munmap(hva, SZ_64M);
+
+	/* Anonymous memory first, logging, then the BAR over it. */
+	hva = mmap(NULL, 2 * SZ_4M, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(hva, MAP_FAILED);
+	hva = (void *)(((uint64_t)hva + SZ_4M - 1) & ~(uint64_t)(SZ_4M - 1));
+	bar_vm_create_at(&self->b, hva, 0, SZ_4M, 1, BAR_MEMORY, OP_TOUCH_ALL);
+	self->b.hva = NULL;
+	vm_set_user_memory_region(self->b.vm, BAR_SLOT, 0, BAR_GPA, 0, hva);
+	vm_set_user_memory_region(self->b.vm, BAR_SLOT, KVM_MEM_LOG_DIRTY_PAGES,
+				  BAR_GPA, SZ_4M, hva);
+	ASSERT_EQ(mmap(hva, SZ_4M, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		       self->dev.fd, self->dev.bar[2].offset), hva);
+	self->b.hva = hva;
+	self->b.size = SZ_4M;
+	n = touch_all(_metadata, &self->b, BAR_GPA, SZ_4M);
+	EXPECT_EQ(n.pages, 1024);
+	EXPECT_EQ(n.blocks_2m + n.blocks_1g, 0);
 }
 
 TEST_HARNESS_MAIN

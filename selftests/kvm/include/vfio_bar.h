@@ -46,6 +46,15 @@ void vfio_bar_close(struct vfio_bar_dev *dev);
  */
 void *vfio_bar_mmap(struct vfio_bar_dev *dev, int index, uint64_t align);
 
+/*
+ * mmap() @len bytes of BAR @index from @offset: at an address @skew bytes
+ * past a multiple of @align with MAP_FIXED, or where the kernel places it
+ * if @align is 0. Returns the address.
+ */
+void *vfio_bar_mmap_range(struct vfio_bar_dev *dev, int index,
+			  uint64_t offset, uint64_t len, uint64_t align,
+			  uint64_t skew);
+
 /* Write @val to the BAR's sysfs attribute @attr of the memattr group. */
 int vfio_bar_sysfs_write(const char *bdf, int index, const char *attr,
 			 const char *val);
@@ -81,18 +90,25 @@ uint64_t s2_level_size(int level);
 void vm_debugfs_path(struct kvm_vm *vm, const char *file, char *buf,
 		     size_t len);
 
-/* One line of the VM's memattr debugfs file. */
+/* One line of the VM's memattr debugfs file: a PFNMAP VMA in a memslot. */
 struct memattr_line {
 	uint64_t start, end;	/* guest physical, end exclusive */
-	char device[16];	/* PCI name, or "-" */
-	char bar[8];		/* "BAR2", or "-" */
-	char class[24];		/* "normal-nc", "device", "cacheable" */
-	char class_reason[32];	/* vfio-pci's reason, or "pfnmap" */
-	char type[24];		/* stage-2 memory type */
-	char largest[4];	/* "4K", "2M", "1G" or "-" */
-	long faults;
+	char host[24];		/* the host's memory type of the VMA */
+	char flags[24];		/* "nc", "exact", "nc,exact" or "-" */
+	char type[24];		/* stage-2 type of device memory, or "refused" */
 	char reason[32];
 };
+
+/* Leaves of the stage-2 tables over [gpa, gpa + size), by size. */
+struct s2_leaves {
+	int pages, blocks_2m, blocks_1g;	/* valid 4K, 2M and 1G leaves */
+	int invalid;		/* lines of invalid or no entries */
+	bool crosses;		/* a leaf reaches outside the range */
+};
+
+/* Count them from stage2_page_tables; asserts the file is there. */
+struct s2_leaves s2_count_leaves(struct kvm_vm *vm, uint64_t gpa,
+				 uint64_t size);
 
 /* Read the memattr line covering @gpa: 0, -ENOENT or -ERANGE. */
 int memattr_lookup(struct kvm_vm *vm, uint64_t gpa, struct memattr_line *l);
@@ -117,6 +133,11 @@ void trace_clear(void);
  * every one of the NULL-terminated @needles.
  */
 int trace_count(const char *event, const char *const *needles);
+/*
+ * Stage-2 aborts the guest took at IPAs in [@gpa, @gpa + @size), from the
+ * kvm_guest_fault tracepoint (enable it and clear the buffer first).
+ */
+int trace_guest_faults(uint64_t gpa, uint64_t size);
 
 /* /dev/kmsg opened at its end, to look for what the kernel logs next. */
 int kmsg_open(void);

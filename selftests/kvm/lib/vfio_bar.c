@@ -240,6 +240,35 @@ void *vfio_bar_mmap(struct vfio_bar_dev *dev, int index, uint64_t align)
 	return hva;
 }
 
+void *vfio_bar_mmap_range(struct vfio_bar_dev *dev, int index,
+			  uint64_t offset, uint64_t len, uint64_t align,
+			  uint64_t skew)
+{
+	void *area, *hva;
+	uint64_t start;
+
+	TEST_ASSERT(dev->bar[index].mmap && offset + len <= dev->bar[index].size,
+		    "BAR%d cannot be mmap()ed at %#lx+%#lx", index, offset, len);
+	if (!align) {
+		hva = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+			   dev->fd, dev->bar[index].offset + offset);
+		TEST_ASSERT(hva != MAP_FAILED, "mmap BAR%d: %s", index,
+			    strerror(errno));
+		return hva;
+	}
+	area = mmap(NULL, len + 2 * align, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	TEST_ASSERT(area != MAP_FAILED, "reserve %#lx bytes", len + 2 * align);
+	start = (((uint64_t)area + align - 1) & ~(align - 1)) + skew;
+	hva = mmap((void *)start, len, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_FIXED, dev->fd, dev->bar[index].offset + offset);
+	TEST_ASSERT(hva == (void *)start, "mmap BAR%d: %s", index, strerror(errno));
+	if (start > (uint64_t)area)
+		munmap(area, start - (uint64_t)area);
+	munmap((void *)(start + len), (uint64_t)area + len + 2 * align - start - len);
+	return hva;
+}
+
 static void bar_attr_path(char *buf, size_t len, const char *bdf, int index,
 			  const char *attr)
 {
@@ -359,7 +388,7 @@ bool s2_fwb(struct kvm_vm *vm, uint64_t ram_gpa)
 
 int memattr_lookup(struct kvm_vm *vm, uint64_t gpa, struct memattr_line *l)
 {
-	char path[512], line[512], cls[64];
+	char path[512], line[512];
 	unsigned long long start, end;
 	FILE *f;
 
@@ -371,22 +400,49 @@ int memattr_lookup(struct kvm_vm *vm, uint64_t gpa, struct memattr_line *l)
 		if (line[0] == '#')
 			continue;
 		memset(l, 0, sizeof(*l));
-		if (sscanf(line, "0x%llx-0x%llx %15s %7s %63s %23s %3s %ld %31s",
-			   &start, &end, l->device, l->bar, cls, l->type,
-			   l->largest, &l->faults, l->reason) != 9)
+		if (sscanf(line, "0x%llx-0x%llx %23s %23s %23s %31s", &start,
+			   &end, l->host, l->flags, l->type, l->reason) != 6)
 			continue;
 		if (gpa < start || gpa >= end)
 			continue;
 		l->start = start;
 		l->end = end;
 		fclose(f);
-		/* "class(reason)" */
-		if (sscanf(cls, "%23[^(](%31[^)])", l->class, l->class_reason) != 2)
-			return -EINVAL;
 		return 0;
 	}
 	fclose(f);
 	return -ERANGE;
+}
+
+struct s2_leaves s2_count_leaves(struct kvm_vm *vm, uint64_t gpa,
+				 uint64_t size)
+{
+	struct s2_leaves n = {};
+	struct s2_range r;
+	uint64_t a;
+
+	for (a = gpa; a < gpa + size; a = r.end) {
+		TEST_ASSERT(!s2_lookup(vm, a, &r), "no stage-2 dump line at %#lx", a);
+		if (!r.valid) {
+			n.invalid++;
+			continue;
+		}
+		if (r.start < gpa || r.end > gpa + size)
+			n.crosses = true;
+		/* A line may cover several leaves of the same kind. */
+		switch (s2_level_size(r.level)) {
+		case 1ULL << 30:
+			n.blocks_1g += (r.end - r.start) >> 30;
+			break;
+		case 1ULL << 21:
+			n.blocks_2m += (r.end - r.start) >> 21;
+			break;
+		default:
+			n.pages += (r.end - r.start) >> 12;
+			break;
+		}
+	}
+	return n;
 }
 
 static void config_rw(struct vfio_bar_dev *dev, int offset, void *buf,
@@ -469,6 +525,26 @@ int trace_count(const char *event, const char *const *needles)
 		for (i = 0; needles[i] && strstr(line, needles[i]); i++)
 			;
 		n += !needles[i];
+	}
+	fclose(f);
+	return n;
+}
+
+int trace_guest_faults(uint64_t gpa, uint64_t size)
+{
+	char line[1024];
+	unsigned long long ipa;
+	int n = 0;
+	FILE *f;
+	char *p;
+
+	f = fopen(TRACING "/trace", "r");
+	TEST_ASSERT(f, "open " TRACING "/trace");
+	while (fgets(line, sizeof(line), f)) {
+		p = strstr(line, " kvm_guest_fault: ipa ");
+		if (!p || sscanf(p, " kvm_guest_fault: ipa %llx", &ipa) != 1)
+			continue;
+		n += ipa >= gpa && ipa < gpa + size;
 	}
 	fclose(f);
 	return n;
