@@ -10,7 +10,7 @@
 #                       series' own files are printed and fail the step
 #   build.sh modules    the out-of-tree module(s) of the top-level Kbuild
 #   build.sh guest      /init, KVM selftests, demo, initramfs (arm64)
-#   build.sh guest-x86  /init, the NPT selftest, initramfs (x86_64)
+#   build.sh guest-x86  /init, the NPT and EPT selftests, initramfs (x86_64)
 #   build.sh series     out/series: git format-patch of the series
 #
 # MEMATTR_DEBUG=lockdep selects a PROVE_LOCKING/DEBUG_ATOMIC_SLEEP kernel
@@ -248,34 +248,39 @@ build_guest() {
 	done
 }
 
-# The x86_64 guest: /init, the programs of scripts/guest-x86_64/check.list
-# (the project's NPT test and upstream KVM selftests), and the initramfs.
+# The x86_64 guests: /init, the programs of scripts/guest-x86_64/*.list
+# (the project's NPT and EPT tests and upstream KVM selftests), and one
+# initramfs per list: check (QEMU, TCG's SVM) and bochs (Bochs's VMX).
 build_guest_x86() {
 	local k=$TREE/tools/testing/selftests/kvm g=$OUT/guest-x86_64
-	local ksft=$OUT/kselftest-x86_64 list=$TOP/scripts/guest-x86_64/check.list
+	local ksft=$OUT/kselftest-x86_64 list mode
 	local targets=() p hdr=$OUT/build-x86_64/usr/include
 
 	mkdir -p "$g" "$ksft"
 	"${X86_MAKE[@]}" headers > /dev/null
 	gcc -static -O2 -Wall -Werror -o "$g/init" "$TOP/scripts/guest/init.c"
-	for p in $(list_programs "$list"); do
+	for p in $(cat "$TOP"/scripts/guest-x86_64/*.list | list_programs /dev/stdin); do
 		[ -f "$k/x86_64/$p.c" ] && targets+=("$ksft/x86_64/$p")
 		[ -f "$k/$p.c" ] && targets+=("$ksft/$p")
 	done
 	make -C "$k" ARCH=x86_64 OUTPUT="$ksft" KHDR_INCLUDES="-isystem $hdr" \
 		EXTRA_CFLAGS=-static -j"$JOBS" "${targets[@]}"
-	{
-		cpio_skeleton "$g/init" check "$list"
-		for p in $(list_programs "$list"); do
-			if [ -f "$ksft/x86_64/$p" ]; then
-				echo "file /tests/$p $ksft/x86_64/$p 0755 0 0"
-			else
-				echo "file /tests/$p $ksft/$p 0755 0 0"
-			fi
-		done
-	} > "$g/check.cpio.list"
-	"$OUT/build-x86_64/usr/gen_init_cpio" "$g/check.cpio.list" | gzip -1 > "$g/check.cpio.gz.new"
-	mv "$g/check.cpio.gz.new" "$g/check.cpio.gz"
+	for list in "$TOP"/scripts/guest-x86_64/*.list; do
+		mode=$(basename "$list" .list)
+		{
+			cpio_skeleton "$g/init" "$mode" "$list"
+			for p in $(list_programs "$list"); do
+				if [ -f "$ksft/x86_64/$p" ]; then
+					echo "file /tests/$p $ksft/x86_64/$p 0755 0 0"
+				else
+					echo "file /tests/$p $ksft/$p 0755 0 0"
+				fi
+			done
+		} > "$g/$mode.cpio.list"
+		"$OUT/build-x86_64/usr/gen_init_cpio" "$g/$mode.cpio.list" |
+			gzip -1 > "$g/$mode.cpio.gz.new"
+		mv "$g/$mode.cpio.gz.new" "$g/$mode.cpio.gz"
+	done
 }
 
 build_series() {

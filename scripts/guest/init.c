@@ -21,6 +21,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -235,6 +236,8 @@ int main(void)
 	}
 
 	say(MARK "done\n");
+	/* A slow UART (Bochs's runs in emulated time) must not lose it. */
+	tcdrain(STDOUT_FILENO);
 	sync();
 	reboot(RB_POWER_OFF);
 	return 0;

@@ -26,15 +26,24 @@
  * @zap_queue: frames queued for zapping and not yet taken by a zapper.
  * @zap_lock: held by the vCPU that zaps; the others wait for it and then
  *	find their frames zapped.
- * @pending: by vCPU index, the vCPUs that wrote MTRRs with CR0.CD set and
- *	have not cleared it since.
+ * @pending: by vCPU index, the vCPUs whose guest wrote MTRRs with CR0.CD
+ *	set and has not cleared it since.
+ * @restored: by vCPU index, the vCPUs whose MTRRs the VMM set with CR0.CD
+ *	set, and whose CR0.CD the VMM has not cleared since.
+ *
+ * A VMM sets MTRRs with CR0.CD set for two reasons: to restore a vCPU,
+ * whose saved CR0 it sets next (KVM_SET_SREGS), or to reset one, after
+ * which the guest's firmware programs them. Only the first must commit:
+ * an AP that OVMF wakes after a reboot loads the BSP's CR0, clearing CD,
+ * while it still has its reset MTRRs, and they are not the guest's.
  */
 struct kvm_memattr_x86 {
-	spinlock_t lock;		/* @mtrr, @zap_queue, @pending */
+	spinlock_t lock;	/* @mtrr, @zap_queue, @pending, @restored */
 	struct kvm_memattr_mtrr_vm mtrr;
 	struct kvm_memattr_gfn_ranges zap_queue;
 	struct mutex zap_lock;		/* one zapper at a time */
 	DECLARE_BITMAP(pending, KVM_MAX_VCPUS);
+	DECLARE_BITMAP(restored, KVM_MAX_VCPUS);
 };
 
 /**
@@ -208,25 +217,36 @@ static void vcpu_mtrrs(struct kvm_vcpu *vcpu, struct kvm_memattr_mtrrs *m)
 	m->phys_bits = cpuid_maxphyaddr(vcpu);
 }
 
-/* Hand a vCPU's MTRR write or CR0.CD change to the zap rules, and zap. */
-static void vcpu_changed(struct kvm_vcpu *vcpu, bool cr0_cd, bool cr0_changed)
+/*
+ * Hand a vCPU's MTRR write or CR0.CD change, by its guest or by the VMM
+ * (@host), to the zap rules, and zap.
+ */
+static void vcpu_changed(struct kvm_vcpu *vcpu, bool cr0_cd, bool cr0_changed,
+			 bool host)
 {
 	struct kvm_memattr_x86 *ma = vcpu->kvm->arch.memattr;
 	union kvm_memattr_facts f = kvm_memattr_ept_vm_facts(vcpu->kvm);
 	struct kvm_memattr_gfn_ranges frames = { .nr = 0 };
+	unsigned int idx = vcpu->vcpu_idx;
 	struct kvm_memattr_mtrrs m;
 	bool pending;
 
 	vcpu_mtrrs(vcpu, &m);
 	spin_lock(&ma->lock);
-	pending = test_bit(vcpu->vcpu_idx, ma->pending);
-	if (cr0_changed)
+	if (cr0_changed) {
+		/* The guest clearing CD commits only what it wrote. */
+		pending = test_bit(idx, ma->pending) ||
+			  (host && test_bit(idx, ma->restored));
 		kvm_memattr_mtrr_vm_cr0(&ma->mtrr, &m, cr0_cd, &pending, f,
 					&frames);
-	else
+		if (!cr0_cd)
+			__clear_bit(idx, ma->restored);
+		__assign_bit(idx, ma->pending, pending);
+	} else {
 		kvm_memattr_mtrr_vm_write(&ma->mtrr, &m, cr0_cd, &pending, f,
 					  &frames);
-	__assign_bit(vcpu->vcpu_idx, ma->pending, pending);
+		__assign_bit(idx, host ? ma->restored : ma->pending, pending);
+	}
 	queue(ma, &frames);
 	spin_unlock(&ma->lock);
 	if (frames.nr)
@@ -236,11 +256,13 @@ static void vcpu_changed(struct kvm_vcpu *vcpu, bool cr0_cd, bool cr0_changed)
 /**
  * kvm_memattr_mtrr_written() - A vCPU wrote one of its MTRRs.
  * @vcpu: the vCPU; &kvm_vcpu_arch.mtrr_state holds the new value.
+ * @host: the VMM wrote it (KVM_SET_MSRS), not the guest.
  */
-void kvm_memattr_mtrr_written(struct kvm_vcpu *vcpu)
+void kvm_memattr_mtrr_written(struct kvm_vcpu *vcpu, bool host)
 {
 	if (vcpu->kvm->arch.memattr)
-		vcpu_changed(vcpu, kvm_read_cr0_bits(vcpu, X86_CR0_CD), false);
+		vcpu_changed(vcpu, kvm_read_cr0_bits(vcpu, X86_CR0_CD), false,
+			     host);
 }
 EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_mtrr_written);
 
@@ -248,11 +270,13 @@ EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_mtrr_written);
  * kvm_memattr_cr0_cd_changed() - A vCPU set or cleared CR0.CD.
  * @vcpu: the vCPU.
  * @cr0: its new CR0.
+ * @host: the VMM set it (KVM_SET_SREGS), not the guest.
  */
-void kvm_memattr_cr0_cd_changed(struct kvm_vcpu *vcpu, unsigned long cr0)
+void kvm_memattr_cr0_cd_changed(struct kvm_vcpu *vcpu, unsigned long cr0,
+				bool host)
 {
 	if (vcpu->kvm->arch.memattr)
-		vcpu_changed(vcpu, cr0 & X86_CR0_CD, true);
+		vcpu_changed(vcpu, cr0 & X86_CR0_CD, true, host);
 }
 
 /**

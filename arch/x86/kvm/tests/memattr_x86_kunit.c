@@ -124,7 +124,7 @@ static void ept_glue_cr0_cd_test(struct kunit *test)
 
 	/* The guest enables its MTRRs, default type WB, caches enabled. */
 	vcpu->arch.mtrr_state.deftype = BIT(11) | MTRR_TYPE_WRBACK;
-	kvm_memattr_mtrr_written(vcpu);
+	kvm_memattr_mtrr_written(vcpu, false);
 	KUNIT_EXPECT_EQ(test, kvm_memattr_ept_mt_mask(vcpu, 0x1000, false),
 			EPT_BITS(MTRR_TYPE_WRBACK, false));
 	KUNIT_EXPECT_EQ(test, kvm_memattr_ept_mt_mask(vcpu, 0x1000, true),
