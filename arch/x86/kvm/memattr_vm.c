@@ -92,11 +92,17 @@ u8 kvm_memattr_guest_mtrr(struct kvm_vcpu *vcpu, gfn_t gfn)
 	spin_lock(&ma->lock);
 	/*
 	 * Shadow EPT for a nested guest does not fault through
-	 * kvm_tdp_page_fault(): record the largest block its leaf can map.
+	 * kvm_tdp_page_fault(), and its leaves are not limited to blocks of
+	 * one MTRR type: record the whole 1G block a leaf can map (not what
+	 * kvm_memattr_mtrr_vm_fault() would shrink it to), in the set of
+	 * the CR0.CD its type is decided with, so that the next commit or
+	 * CD clear zaps it.
 	 */
 	if (is_guest_mode(vcpu))
-		kvm_memattr_mtrr_vm_fault(&ma->mtrr, gfn & ~(PAGES_1G - 1),
-					  PAGES_1G, true);
+		kvm_memattr_ranges_add(kvm_read_cr0_bits(vcpu, X86_CR0_CD) ?
+				       &ma->mtrr.mapped_cd : &ma->mtrr.mapped,
+				       gfn & ~(PAGES_1G - 1),
+				       (gfn & ~(PAGES_1G - 1)) + PAGES_1G);
 	type = kvm_memattr_mtrr_type(&ma->mtrr.committed, gfn);
 	spin_unlock(&ma->lock);
 	return type;

@@ -15,6 +15,9 @@
  * MTRRs enabled, CD cleared), and through a reboot in which an AP loads
  * the BSP's CR0 before it syncs its MTRRs, as EDK2's MpInitLib does.
  *
+ * A nested guest's accesses get shadow EPT leaves for the same frames: an
+ * MTRR change L1 commits must reach those too.
+ *
  * Needs VMX with EPT: runs under Bochs (scripts/bochs-x86.sh); skips
  * elsewhere.
  */
@@ -34,6 +37,7 @@
 #include "kvm_util.h"
 #include "processor.h"
 #include "vfio_bar.h"
+#include "vmx.h"
 
 #define DATA_GPA	0x40000000ULL	/* four 2M blocks of RAM */
 #define DATA_SLOT	11
@@ -203,6 +207,42 @@ static void guest_restored(const struct mtrrs *m)
 		touch(DATA_GPA);
 		GUEST_SYNC(1);
 	}
+}
+
+/* L2 touches block 1 before and after L1 changes its MTRRs. */
+static void guest_l2(void)
+{
+	touch(DATA_GPA + BLOCK);
+	GUEST_SYNC(1);
+	vmcall();
+	touch(DATA_GPA + BLOCK);
+	GUEST_SYNC(2);
+	vmcall();
+}
+
+/*
+ * L1 runs L2 behind an identity EPT, then moves its UC variable range
+ * from block 0 to block 1 with caches enabled: each write commits.
+ */
+static void guest_l1(const struct mtrrs *m, struct vmx_pages *vmx)
+{
+	unsigned long l2_stack[64];
+
+	program(m);
+	GUEST_ASSERT(prepare_for_vmx_operation(vmx));
+	GUEST_ASSERT(load_vmcs(vmx));
+	prepare_vmcs(vmx, guest_l2, &l2_stack[64]);
+	GUEST_ASSERT(!vmlaunch());
+	GUEST_ASSERT_EQ(vmreadz(VM_EXIT_REASON), EXIT_REASON_VMCALL);
+
+	wrmsr(MSR_MTRR_MASK0, 0);
+	wrmsr(MSR_MTRR_BASE0, (DATA_GPA + BLOCK) | UC);
+	wrmsr(MSR_MTRR_MASK0, m->mask0);
+
+	vmwrite(GUEST_RIP, vmreadz(GUEST_RIP) + vmreadz(VM_EXIT_INSTRUCTION_LEN));
+	GUEST_ASSERT(!vmresume());
+	GUEST_ASSERT_EQ(vmreadz(VM_EXIT_REASON), EXIT_REASON_VMCALL);
+	GUEST_DONE();
 }
 
 static uint64_t run_to_sync(struct kvm_vcpu *vcpu)
@@ -613,6 +653,40 @@ TEST(sregs_restore)
 
 	ASSERT_EQ(run_to_sync(vcpu), 1);
 	EXPECT_LEAF(DATA_GPA, EPT_MT(WB), "RAM after the restore");
+	vm_teardown(&t);
+}
+
+/*
+ * The shadow EPT leaf of a nested guest follows L1's MTRRs, and an MTRR
+ * change L1 commits zaps it like any other leaf of the frame.
+ */
+TEST(nested_commit)
+{
+	struct vm_setup s = {
+		.cap = true, .nc_dma = true, .nr_vcpus = 1,
+		.code = { guest_l1 },
+	};
+	vm_vaddr_t vmx_gva;
+	struct vmx_pages *vmx;
+	struct kvm_vcpu *vcpu;
+	struct test_vm t;
+
+	if (!have_ept() || !kvm_cpu_has_ept())
+		SKIP(return, "no nested EPT");
+	if (!vm_setup(&t, &s))
+		SKIP(return, "no VGA bound to vfio-pci (no-IOMMU)");
+	vcpu = t.vcpu[0];
+	vmx = vcpu_alloc_vmx(t.vm, &vmx_gva);
+	prepare_eptp(vmx, t.vm, 0);
+	nested_map_memslot(vmx, t.vm, 0);
+	nested_map(vmx, t.vm, DATA_GPA + BLOCK, DATA_GPA + BLOCK, BLOCK);
+	vcpu_args_set(vcpu, 2, t.mtrrs_gva, vmx_gva);
+
+	ASSERT_EQ(run_to_sync(vcpu), 1);
+	EXPECT_LEAF(DATA_GPA + BLOCK, EPT_MT(WB), "L2's RAM, MTRR WB");
+	ASSERT_EQ(run_to_sync(vcpu), 2);
+	EXPECT_LEAF(DATA_GPA + BLOCK, EPT_MT(UC), "L2's RAM, now MTRR UC");
+	ASSERT_EQ(run_to_sync(vcpu), 0);
 	vm_teardown(&t);
 }
 
