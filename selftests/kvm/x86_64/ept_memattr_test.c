@@ -77,7 +77,7 @@ struct mtrrs {
 /* Pages the guest touches. */
 static uint64_t touch(uint64_t gva)
 {
-	return READ_ONCE(*(volatile uint64_t *)gva);
+	return READ_ONCE(*(uint64_t *)gva);
 }
 
 static void set_cr0(uint64_t val)
@@ -428,12 +428,16 @@ static bool have_ept(void)
 	return kvm_is_tdp_enabled() && host_cpu_is_intel;
 }
 
-#define EXPECT_LEAF(gpa, bits, what)					\
-	EXPECT_EQ(leaf(gpa), (uint64_t)(bits))				\
-		TH_LOG("%s at %#llx: leaf bits %#llx, expected %#llx",	\
-		       what, (unsigned long long)(gpa),			\
-		       (unsigned long long)leaf(gpa),			\
-		       (unsigned long long)(bits))
+/* The leaf over @gpa must have memory type and IPAT @bits. */
+static void expect_leaf(struct __test_metadata *_metadata, uint64_t gpa,
+			uint64_t bits, const char *what)
+{
+	uint64_t found = leaf(gpa);
+
+	EXPECT_EQ(found, bits)
+		TH_LOG("%s at %#lx: leaf bits %#lx, expected %#lx", what, gpa,
+		       found, bits);
+}
 
 /*
  * Without non-coherent DMA, or without the capability, the guest's MTRRs
@@ -485,14 +489,14 @@ TEST_F(basic, leaves)
 	struct kvm_vcpu *vcpu = self->t.vcpu[0];
 
 	ASSERT_EQ(run_to_sync(vcpu), 1);
-	EXPECT_LEAF(DATA_GPA, variant->ram, "MTRR UC RAM");
-	EXPECT_LEAF(DATA_GPA + BLOCK, variant->ram, "MTRR WB RAM");
-	EXPECT_LEAF(FIXED_UC_GPA, variant->ram, "fixed-range UC RAM");
-	EXPECT_LEAF(BAR_GPA, EPT_MT(UC), "BAR");
+	expect_leaf(_metadata, DATA_GPA, variant->ram, "MTRR UC RAM");
+	expect_leaf(_metadata, DATA_GPA + BLOCK, variant->ram, "MTRR WB RAM");
+	expect_leaf(_metadata, FIXED_UC_GPA, variant->ram, "fixed-range UC RAM");
+	expect_leaf(_metadata, BAR_GPA, EPT_MT(UC), "BAR");
 	ASSERT_EQ(run_to_sync(vcpu), 2);
-	EXPECT_LEAF(DATA_GPA + 2 * BLOCK, variant->ram, "RAM touched with CD=1");
+	expect_leaf(_metadata, DATA_GPA + 2 * BLOCK, variant->ram, "RAM touched with CD=1");
 	ASSERT_EQ(run_to_sync(vcpu), 3);
-	EXPECT_LEAF(DATA_GPA + 2 * BLOCK, variant->ram, "RAM after CD=0");
+	expect_leaf(_metadata, DATA_GPA + 2 * BLOCK, variant->ram, "RAM after CD=0");
 }
 
 /*
@@ -516,15 +520,15 @@ TEST(honored_leaves)
 	vcpu = t.vcpu[0];
 
 	ASSERT_EQ(run_to_sync(vcpu), 1);
-	EXPECT_LEAF(DATA_GPA, EPT_MT(UC), "MTRR UC RAM");
-	EXPECT_LEAF(DATA_GPA + BLOCK, EPT_MT(WB), "MTRR WB RAM");
-	EXPECT_LEAF(FIXED_UC_GPA, EPT_MT(UC), "fixed-range UC RAM");
-	EXPECT_LEAF(BAR_GPA, EPT_MT(UC), "BAR");
+	expect_leaf(_metadata, DATA_GPA, EPT_MT(UC), "MTRR UC RAM");
+	expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(WB), "MTRR WB RAM");
+	expect_leaf(_metadata, FIXED_UC_GPA, EPT_MT(UC), "fixed-range UC RAM");
+	expect_leaf(_metadata, BAR_GPA, EPT_MT(UC), "BAR");
 	ASSERT_EQ(run_to_sync(vcpu), 2);
-	EXPECT_LEAF(DATA_GPA + 2 * BLOCK, EPT_MT(UC) | EPT_IPAT,
+	expect_leaf(_metadata, DATA_GPA + 2 * BLOCK, EPT_MT(UC) | EPT_IPAT,
 		    "RAM touched with CD=1");
 	ASSERT_EQ(run_to_sync(vcpu), 3);
-	EXPECT_LEAF(DATA_GPA + 2 * BLOCK, EPT_MT(WB), "RAM after CD=0");
+	expect_leaf(_metadata, DATA_GPA + 2 * BLOCK, EPT_MT(WB), "RAM after CD=0");
 	vm_teardown(&t);
 }
 
@@ -544,15 +548,15 @@ TEST(five_steps)
 	vcpu = t.vcpu[0];
 
 	ASSERT_EQ(run_to_sync(vcpu), 1);
-	EXPECT_LEAF(FIXED_UC_GPA, EPT_MT(UC), "step 1, fixed range UC");
+	expect_leaf(_metadata, FIXED_UC_GPA, EPT_MT(UC), "step 1, fixed range UC");
 	ASSERT_EQ(run_to_sync(vcpu), 2);
-	EXPECT_LEAF(DATA_GPA + 2 * BLOCK, EPT_MT(UC) | EPT_IPAT,
+	expect_leaf(_metadata, DATA_GPA + 2 * BLOCK, EPT_MT(UC) | EPT_IPAT,
 		    "step 2, touched with CD=1");
 	ASSERT_EQ(run_to_sync(vcpu), 5);
-	EXPECT_LEAF(FIXED_UC_GPA, EPT_MT(WB), "step 5, fixed range now WB");
-	EXPECT_LEAF(DATA_GPA + 2 * BLOCK, EPT_MT(WB),
+	expect_leaf(_metadata, FIXED_UC_GPA, EPT_MT(WB), "step 5, fixed range now WB");
+	expect_leaf(_metadata, DATA_GPA + 2 * BLOCK, EPT_MT(WB),
 		    "step 5, touched with CD=1 before");
-	EXPECT_LEAF(DATA_GPA, EPT_MT(UC), "step 5, variable range UC");
+	expect_leaf(_metadata, DATA_GPA, EPT_MT(UC), "step 5, variable range UC");
 	vm_teardown(&t);
 }
 
@@ -605,16 +609,16 @@ TEST(ovmf_reboot)
 		reset_vcpu(bsp);
 		reset_vcpu(ap);
 		ASSERT_EQ(run_to_sync(bsp), 1);
-		EXPECT_LEAF(DATA_GPA + BLOCK, EPT_MT(WB), "BSP's RAM");
+		expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(WB), "BSP's RAM");
 		ASSERT_EQ(run_to_sync(ap), 2);
-		EXPECT_LEAF(DATA_GPA + 2 * BLOCK, EPT_MT(WB),
+		expect_leaf(_metadata, DATA_GPA + 2 * BLOCK, EPT_MT(WB),
 			    "AP's RAM after it loaded the BSP's CR0");
-		EXPECT_LEAF(DATA_GPA + BLOCK, EPT_MT(WB),
+		expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(WB),
 			    "BSP's RAM after the AP loaded the BSP's CR0");
 		ASSERT_EQ(run_to_sync(ap), 3);
-		EXPECT_LEAF(DATA_GPA + 3 * BLOCK, EPT_MT(WB),
+		expect_leaf(_metadata, DATA_GPA + 3 * BLOCK, EPT_MT(WB),
 			    "AP's RAM after it synced the MTRRs");
-		EXPECT_LEAF(DATA_GPA + BLOCK, EPT_MT(WB),
+		expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(WB),
 			    "BSP's RAM after the AP synced the MTRRs");
 	}
 	vm_teardown(&t);
@@ -642,7 +646,7 @@ TEST(sregs_restore)
 	vcpu = t.vcpu[0];
 
 	ASSERT_EQ(run_to_sync(vcpu), 1);
-	EXPECT_LEAF(DATA_GPA, EPT_MT(UC), "MTRR UC RAM");
+	expect_leaf(_metadata, DATA_GPA, EPT_MT(UC), "MTRR UC RAM");
 
 	vcpu_sregs_get(vcpu, &sregs);
 	sregs.cr0 |= X86_CR0_CD;
@@ -652,7 +656,7 @@ TEST(sregs_restore)
 	vcpu_sregs_set(vcpu, &sregs);
 
 	ASSERT_EQ(run_to_sync(vcpu), 1);
-	EXPECT_LEAF(DATA_GPA, EPT_MT(WB), "RAM after the restore");
+	expect_leaf(_metadata, DATA_GPA, EPT_MT(WB), "RAM after the restore");
 	vm_teardown(&t);
 }
 
@@ -683,9 +687,9 @@ TEST(nested_commit)
 	vcpu_args_set(vcpu, 2, t.mtrrs_gva, vmx_gva);
 
 	ASSERT_EQ(run_to_sync(vcpu), 1);
-	EXPECT_LEAF(DATA_GPA + BLOCK, EPT_MT(WB), "L2's RAM, MTRR WB");
+	expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(WB), "L2's RAM, MTRR WB");
 	ASSERT_EQ(run_to_sync(vcpu), 2);
-	EXPECT_LEAF(DATA_GPA + BLOCK, EPT_MT(UC), "L2's RAM, now MTRR UC");
+	expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(UC), "L2's RAM, now MTRR UC");
 	ASSERT_EQ(run_to_sync(vcpu), 0);
 	vm_teardown(&t);
 }
