@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bochs-x86.sh LOG [TIMEOUT]
+# bochs-x86.sh LOG [TIMEOUT [BUILD INITRD]]
 #
 # Boot the patched x86_64 kernel under Bochs, whose "tigerlake" CPU
 # emulates VMX with EPT (QEMU's TCG has none), so that KVM runs on EPT.
@@ -9,15 +9,16 @@
 # through VFIO no-IOMMU and runs scripts/guest-x86_64/bochs.list, whose
 # tests read back the EPT leaves KVM installed; then it powers off, which
 # ends Bochs. The console goes to LOG; the exit status is 124 on timeout,
-# 0 once the console shows /init's last line. The recipe, and why each
+# 0 once the console shows /init's last line. BUILD (out/build-x86_64)
+# and INITRD (out/guest-x86_64/bochs.cpio.gz) choose what boots. The recipe, and why each
 # setting, is in ../shared/reference/bochs-vmx.md.
 . "$(dirname "$0")/lib.sh"
 
 log=$1 timeout=${2:-600}
-dir=$OUT/bochs
+kernel=${3:-$OUT/build-x86_64}/arch/x86/boot/bzImage
+initrd=${4:-$OUT/guest-x86_64/bochs.cpio.gz}
+dir=$OUT/bochs/$(basename "$log" .log)
 img=$dir/boot.img
-kernel=$OUT/build-x86_64/arch/x86/boot/bzImage
-initrd=$OUT/guest-x86_64/bochs.cpio.gz
 
 mkdir -p "$dir"
 # A FAT16 "superfloppy" whose geometry Bochs takes as given, made and

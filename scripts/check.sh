@@ -85,6 +85,8 @@ if step tree tree "series applies to linux-source-6.12" "$TOP/scripts/kernel-tre
 	if ! $qemu_only; then
 		step build-x86_64 build "x86_64 bzImage (KVM, VFIO, KUnit)" \
 			"$TOP/scripts/build.sh" x86_64 && x86_ok=true
+		step build-x86_64-modules build "x86_64 with KVM modules and vfio-pci built in" \
+			"$TOP/scripts/build.sh" x86_64-modules || true
 		step hygiene build "W=1 and sparse clean in the series' files" \
 			"$TOP/scripts/build.sh" hygiene || true
 		if step series series "git format-patch" "$TOP/scripts/build.sh" series; then
@@ -145,6 +147,18 @@ if $x86_guest_ok; then
 	record "$LOGS/console-bochs.results"
 elif ! $qemu_only; then
 	not_run bochs "Bochs run" "x86_64 kernel or initramfs build failed"
+fi
+# Again with KVM as modules, loaded by /init, and lockdep.
+if $x86_guest_ok && [ -f "$OUT/guest-x86_64/bochs-modules.cpio.gz" ]; then
+	timed bochs-lockdep "$TOP/scripts/bochs-x86.sh" "$LOGS/console-bochs-lockdep.log" \
+		600 "$OUT/build-x86_64-modules" "$OUT/guest-x86_64/bochs-modules.cpio.gz" || true
+	python3 "$TOP/scripts/results.py" console "$LOGS/console-bochs-lockdep.log" \
+		bochs-lockdep --expect-devices 1 --no-kunit |
+		sed -E 's/^SKIP (.*)$/FAIL \1 (skipped under Bochs)/' \
+		> "$LOGS/console-bochs-lockdep.results" || true
+	record "$LOGS/console-bochs-lockdep.results"
+elif ! $qemu_only; then
+	not_run bochs-lockdep "Bochs run" "x86_64 module kernel or initramfs build failed"
 fi
 
 passed=$(grep -c '^PASS ' "$RESULTS" || true)
