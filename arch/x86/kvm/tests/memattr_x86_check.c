@@ -166,11 +166,9 @@ static int check_recorded(char *err, int len)
 			kvm_memattr_mtrr_vm_fault(&vm, gfn, pages, cd);
 			if (rec != ranges_equal(&before,
 						cd ? &vm.mapped_cd : &vm.mapped))
-				return FAIL("round %u: fault at %#llx (%llu frames, CD=%d) %s recorded, but recording %s the set",
-					    round, (unsigned long long)gfn,
-					    (unsigned long long)pages, cd,
-					    rec ? "was" : "was not",
-					    rec ? "changed" : "did not change");
+				return FAIL("fault %#llx (%llu frames, CD=%d): recorded %d wrongly",
+					    (unsigned long long)gfn,
+					    (unsigned long long)pages, cd, rec);
 		}
 	}
 	return 0;
