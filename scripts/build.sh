@@ -8,12 +8,14 @@
 #   build.sh granules   compile what the series touches on arm64 with 16K
 #                       pages (no level-1 stage-2 blocks) and with 64K
 #                       pages and 42-bit VAs (2 levels, the PMD folded)
+#   build.sh x86_64-modules  out/build-x86_64-modules: KVM as modules,
+#                       vfio-pci built in
 #   build.sh hygiene    W=1 and sparse over every directory the series
 #                       touches, arm64 and x86_64; diagnostics in the
 #                       series' own files are printed and fail the step
 #   build.sh modules    the out-of-tree module(s) of the top-level Kbuild
 #   build.sh guest      /init, KVM selftests, demo, initramfs (arm64)
-#   build.sh guest-x86  /init, the NPT selftest, initramfs (x86_64)
+#   build.sh guest-x86  /init, the NPT and EPT selftests, initramfs (x86_64)
 #   build.sh series     out/series: git format-patch of the series
 #
 # MEMATTR_DEBUG=lockdep selects a PROVE_LOCKING/DEBUG_ATOMIC_SLEEP kernel
@@ -44,7 +46,7 @@ GUEST=$OUT/guest
 # BUILD/.config from BASE-TARGET plus the fragments, only if the result
 # differs, and check that every line of every fragment made it.
 configure() {
-	local build=$1 base=$2 fragments=() args line f
+	local build=$1 base=$2 fragments=() args line f i j
 	shift 2
 	while [ "$1" != -- ]; do fragments+=("$1"); shift; done
 	shift
@@ -54,10 +56,15 @@ configure() {
 	"$TREE/scripts/kconfig/merge_config.sh" -m -O "$build.cfg" \
 		"$build.cfg/.config" "${fragments[@]}" > /dev/null
 	make -s -C "$TREE" O="$build.cfg" "${args[@]}" olddefconfig > /dev/null
-	for f in "${fragments[@]}"; do
+	# A later fragment may set a symbol otherwise.
+	for ((i = 0; i < ${#fragments[@]}; i++)); do
+		f=${fragments[i]}
 		while read -r line; do
 			case "$line" in
 			CONFIG_*=*)
+				for ((j = i + 1; j < ${#fragments[@]}; j++)); do
+					grep -q "^${line%%=*}=" "${fragments[j]}" && continue 2
+				done
 				grep -qxF "$line" "$build.cfg/.config" ||
 					die "$(basename "$f"): '$line' is not in the resulting .config (a missing dependency?)"
 				;;
@@ -80,6 +87,16 @@ build_arm64() {
 build_x86_64() {
 	configure "$OUT/build-x86_64" tinyconfig "$TOP/scripts/configs/x86_64.config" -- "${X86_ARGS[@]}"
 	"${X86_MAKE[@]}" bzImage
+}
+
+# KVM as modules, vfio-pci built in: everything must link.
+build_x86_64_modules() {
+	local build=$OUT/build-x86_64-modules
+
+	configure "$build" tinyconfig "$TOP/scripts/configs/x86_64.config" \
+		"$TOP/scripts/configs/x86_64-modules.config" -- "${X86_ARGS[@]}"
+	make -C "$TREE" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" \
+		bzImage modules
 }
 
 # The directories holding files the series adds or changes, per arch.
@@ -265,34 +282,66 @@ build_guest() {
 	done
 }
 
-# The x86_64 guest: /init, the programs of scripts/guest-x86_64/check.list
-# (the project's NPT test and upstream KVM selftests), and the initramfs.
+# The gen_init_cpio lines of the programs of an x86_64 test list.
+x86_program_lines() {
+	local ksft=$OUT/kselftest-x86_64 p
+
+	for p in $(list_programs "$1"); do
+		if [ -f "$ksft/x86_64/$p" ]; then
+			echo "file /tests/$p $ksft/x86_64/$p 0755 0 0"
+		else
+			echo "file /tests/$p $ksft/$p 0755 0 0"
+		fi
+	done
+}
+
+# The x86_64 guests: /init, the programs of scripts/guest-x86_64/*.list
+# (the project's NPT and EPT tests and upstream KVM selftests), and one
+# initramfs per list: check (QEMU, TCG's SVM) and bochs (Bochs's VMX);
+# bochs-modules adds the KVM modules of out/build-x86_64-modules for
+# /init to load.
 build_guest_x86() {
 	local k=$TREE/tools/testing/selftests/kvm g=$OUT/guest-x86_64
-	local ksft=$OUT/kselftest-x86_64 list=$TOP/scripts/guest-x86_64/check.list
+	local ksft=$OUT/kselftest-x86_64 list mode ko
+	local mods=$OUT/build-x86_64-modules/arch/x86/kvm
 	local targets=() p hdr=$OUT/build-x86_64/usr/include
 
 	mkdir -p "$g" "$ksft"
 	"${X86_MAKE[@]}" headers > /dev/null
 	gcc -static -O2 -Wall -Werror -o "$g/init" "$TOP/scripts/guest/init.c"
-	for p in $(list_programs "$list"); do
+	for p in $(cat "$TOP"/scripts/guest-x86_64/*.list | list_programs /dev/stdin); do
 		[ -f "$k/x86_64/$p.c" ] && targets+=("$ksft/x86_64/$p")
 		[ -f "$k/$p.c" ] && targets+=("$ksft/$p")
 	done
 	make -C "$k" ARCH=x86_64 OUTPUT="$ksft" KHDR_INCLUDES="-isystem $hdr" \
 		EXTRA_CFLAGS=-static -j"$JOBS" "${targets[@]}"
-	{
-		cpio_skeleton "$g/init" check "$list"
-		for p in $(list_programs "$list"); do
-			if [ -f "$ksft/x86_64/$p" ]; then
-				echo "file /tests/$p $ksft/x86_64/$p 0755 0 0"
-			else
-				echo "file /tests/$p $ksft/$p 0755 0 0"
-			fi
-		done
-	} > "$g/check.cpio.list"
-	"$OUT/build-x86_64/usr/gen_init_cpio" "$g/check.cpio.list" | gzip -1 > "$g/check.cpio.gz.new"
-	mv "$g/check.cpio.gz.new" "$g/check.cpio.gz"
+	for list in "$TOP"/scripts/guest-x86_64/*.list; do
+		mode=$(basename "$list" .list)
+		{
+			cpio_skeleton "$g/init" "$mode" "$list"
+			x86_program_lines "$list"
+		} > "$g/$mode.cpio.list"
+	done
+	rm -f "$g/bochs-modules.cpio.list" "$g/bochs-modules.cpio.gz"
+	if [ -f "$mods/kvm-intel.ko" ]; then
+		: > "$g/modules"
+		{
+			cpio_skeleton "$g/init" bochs "$TOP/scripts/guest-x86_64/bochs.list"
+			x86_program_lines "$TOP/scripts/guest-x86_64/bochs.list"
+			echo "dir /lib 0755 0 0"
+			echo "dir /lib/modules 0755 0 0"
+			for ko in kvm kvm-intel; do
+				echo "file /lib/modules/$ko.ko $mods/$ko.ko 0644 0 0"
+				echo "/lib/modules/$ko.ko" >> "$g/modules"
+			done
+			echo "file /etc/memattr/modules $g/modules 0644 0 0"
+		} > "$g/bochs-modules.cpio.list"
+	fi
+	for list in "$g"/*.cpio.list; do
+		"$OUT/build-x86_64/usr/gen_init_cpio" "$list" |
+			gzip -1 > "${list%.list}.gz.new"
+		mv "${list%.list}.gz.new" "${list%.list}.gz"
+	done
 }
 
 build_series() {
@@ -306,11 +355,12 @@ build_series() {
 case "${1:-}" in
 arm64)		build_arm64 ;;
 x86_64)		build_x86_64 ;;
+x86_64-modules)	build_x86_64_modules ;;
 hygiene)	build_hygiene ;;
 granules)	build_granules ;;
 modules)	build_modules ;;
 guest)		build_guest ;;
 series)		build_series ;;
 guest-x86)	build_guest_x86 ;;
-*)		die "usage: build.sh arm64|x86_64|granules|hygiene|modules|guest|guest-x86|series" ;;
+*)		die "usage: build.sh arm64|x86_64|x86_64-modules|granules|hygiene|modules|guest|guest-x86|series" ;;
 esac

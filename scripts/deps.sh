@@ -16,6 +16,9 @@ pkgs=(
 	sparse perl python3-ply python3-git
 	# emulation
 	qemu-system-arm qemu-system-x86
+	# Bochs, whose VMX has EPT, and its boot disk (made without mounting)
+	bochs bochsbios vgabios bochs-sdl syslinux syslinux-common mtools
+	dosfstools lz4
 	# userspace fuzzing, sanitizers and instruction counts
 	clang libclang-rt-14-dev valgrind
 )

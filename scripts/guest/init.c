@@ -20,7 +20,9 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -81,6 +83,34 @@ static const struct {
 	{ "0x1234:0x1111", "bochs-display" },
 	{ "0x1b36:0x0005", "pci-testdev" },
 };
+
+/*
+ * Load the modules /etc/memattr/modules lists, in order (a kernel with
+ * KVM as modules): the tests need /dev/kvm before they start.
+ */
+static void load_modules(void)
+{
+	char line[256];
+	FILE *f;
+	int fd;
+
+	f = fopen("/etc/memattr/modules", "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!line[0])
+			continue;
+		fd = open(line, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || syscall(SYS_finit_module, fd, "", 0))
+			say(MARK "warn module %s: %s\n", line, strerror(errno));
+		else
+			say(MARK "module %s\n", line);
+		if (fd >= 0)
+			close(fd);
+	}
+	fclose(f);
+}
 
 /* Hand every emulated test device to vfio-pci and report where it went. */
 static void bind_vfio(void)
@@ -222,6 +252,7 @@ int main(void)
 	if (!strcmp(mode, "demo"))
 		klogctl(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, NULL, 1);
 
+	load_modules();
 	bind_vfio();
 
 	snprintf(list, sizeof(list), "/etc/memattr/%s.list", mode);
@@ -235,6 +266,8 @@ int main(void)
 	}
 
 	say(MARK "done\n");
+	/* A slow UART (Bochs's runs in emulated time) must not lose it. */
+	tcdrain(STDOUT_FILENO);
 	sync();
 	reboot(RB_POWER_OFF);
 	return 0;

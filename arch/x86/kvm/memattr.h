@@ -23,8 +23,9 @@ int kvm_memattr_vm_init(struct kvm *kvm);
 int kvm_memattr_enable_mtrrs(struct kvm *kvm, struct kvm_enable_cap *cap);
 void kvm_memattr_destroy_vm(struct kvm *kvm);
 
-void kvm_memattr_mtrr_written(struct kvm_vcpu *vcpu);
-void kvm_memattr_cr0_cd_changed(struct kvm_vcpu *vcpu, unsigned long cr0);
+void kvm_memattr_mtrr_written(struct kvm_vcpu *vcpu, bool host);
+void kvm_memattr_cr0_cd_changed(struct kvm_vcpu *vcpu, unsigned long cr0,
+				bool host);
 bool kvm_memattr_nc_dma_changed(struct kvm *kvm);
 void __kvm_memattr_tdp_fault(struct kvm_vcpu *vcpu,
 			     struct kvm_page_fault *fault);

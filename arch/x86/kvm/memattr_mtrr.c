@@ -442,6 +442,71 @@ void kvm_memattr_mtrr_vm_init(struct kvm_memattr_mtrr_vm *vm, u8 phys_bits)
 EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_vm_init);
 
 /**
+ * kvm_memattr_mtrr_block() - The largest block a fault may map.
+ * @m: the committed MTRRs.
+ * @gfn: the faulting frame.
+ * @max_pages: the largest block the fault may map there (1, 512 or 262144
+ *	frames, as the memslot and the host mapping allow).
+ *
+ * Return: @max_pages, lowered until @m gives the block around @gfn one
+ * type.
+ */
+u64 kvm_memattr_mtrr_block(const struct kvm_memattr_mtrrs *m, u64 gfn,
+			   u64 max_pages)
+{
+	u64 pages = max_pages;
+
+	while (pages > 1 &&
+	       !kvm_memattr_mtrr_uniform(m, gfn & ~(pages - 1), pages))
+		pages = pages > PAGES_2M ? PAGES_2M : 1;
+	return pages;
+}
+EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_block);
+
+/* What a fault records: its block, at least the surrounding 2M. */
+static void fault_span(u64 gfn, u64 pages, u64 *start, u64 *end)
+{
+	u64 span = gfn_max(pages, PAGES_2M);
+
+	*start = gfn & ~(span - 1);
+	*end = *start + span;
+}
+
+/**
+ * kvm_memattr_mtrr_vm_recorded() - Whether a fault would record nothing
+ *	new.
+ * @vm: the state.
+ * @gfn: the faulting frame.
+ * @pages: the block it maps, from kvm_memattr_mtrr_block().
+ * @cr0_cd: the faulting vCPU has CR0.CD=1.
+ *
+ * Lets a fault skip kvm_memattr_mtrr_vm_fault(), and its lock, once an
+ * earlier fault recorded the block: recorded frames stay recorded until a
+ * change zaps them.
+ *
+ * Return: true if the block is recorded in the set @cr0_cd selects.
+ */
+bool kvm_memattr_mtrr_vm_recorded(const struct kvm_memattr_mtrr_vm *vm,
+				  u64 gfn, u64 pages, bool cr0_cd)
+{
+	const struct kvm_memattr_gfn_ranges *set = cr0_cd ? &vm->mapped_cd :
+							     &vm->mapped;
+	unsigned int i, nr = set->nr;
+	u64 start, end;
+
+	/* A reader racing with a writer retries; it must not overrun. */
+	if (nr > KVM_MEMATTR_GFN_RANGES)
+		nr = KVM_MEMATTR_GFN_RANGES;
+	fault_span(gfn, pages, &start, &end);
+	/* The ranges are disjoint and not adjacent: one must hold it all. */
+	for (i = 0; i < nr; i++)
+		if (set->r[i].start <= start && end <= set->r[i].end)
+			return true;
+	return false;
+}
+EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_vm_recorded);
+
+/**
  * kvm_memattr_mtrr_vm_fault() - A fault may install an entry.
  * @vm: the state.
  * @gfn: the faulting frame.
@@ -451,25 +516,22 @@ EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_vm_init);
  *
  * Lowers the block until the committed MTRRs give it one type, and records
  * it, at least the surrounding 2M (prefetching fills in the neighbours of
- * a 4K entry). Must run before the fault reads @vm->committed and under
- * the same lock as the functions that change it: either the fault sees the
- * new MTRRs, or the change sees the fault's frames.
+ * a 4K entry). Must run under the same lock as the functions that change
+ * @vm, and before the fault reads @vm->committed to decide the entry's
+ * type: either the fault sees the new MTRRs, or the change sees the
+ * fault's frames.
  *
  * Return: the largest block, in frames, the fault may map.
  */
 u64 kvm_memattr_mtrr_vm_fault(struct kvm_memattr_mtrr_vm *vm, u64 gfn,
 			      u64 max_pages, bool cr0_cd)
 {
-	u64 pages = max_pages, span;
+	u64 pages = kvm_memattr_mtrr_block(&vm->committed, gfn, max_pages);
+	u64 start, end;
 
-	while (pages > 1 &&
-	       !kvm_memattr_mtrr_uniform(&vm->committed, gfn & ~(pages - 1),
-					 pages))
-		pages = pages > PAGES_2M ? PAGES_2M : 1;
-
-	span = gfn_max(pages, PAGES_2M);
-	kvm_memattr_ranges_add(cr0_cd ? &vm->mapped_cd : &vm->mapped,
-			       gfn & ~(span - 1), (gfn & ~(span - 1)) + span);
+	fault_span(gfn, pages, &start, &end);
+	kvm_memattr_ranges_add(cr0_cd ? &vm->mapped_cd : &vm->mapped, start,
+			       end);
 	return pages;
 }
 EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_vm_fault);

@@ -88,6 +88,10 @@ void kvm_memattr_mtrr_diff(const struct kvm_memattr_mtrrs *a,
 			   struct kvm_memattr_gfn_ranges *out);
 
 void kvm_memattr_mtrr_vm_init(struct kvm_memattr_mtrr_vm *vm, u8 phys_bits);
+u64 kvm_memattr_mtrr_block(const struct kvm_memattr_mtrrs *m, u64 gfn,
+			   u64 max_pages);
+bool kvm_memattr_mtrr_vm_recorded(const struct kvm_memattr_mtrr_vm *vm,
+				  u64 gfn, u64 pages, bool cr0_cd);
 u64 kvm_memattr_mtrr_vm_fault(struct kvm_memattr_mtrr_vm *vm, u64 gfn,
 			      u64 max_pages, bool cr0_cd);
 void kvm_memattr_mtrr_vm_write(struct kvm_memattr_mtrr_vm *vm,

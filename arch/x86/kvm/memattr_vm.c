@@ -7,35 +7,18 @@
  */
 #include <kunit/visibility.h>
 #include <linux/kvm_host.h>
+#include <linux/seqlock.h>
 #include <linux/slab.h>
 #include <asm/vmx.h>
 
 #include "cpuid.h"
 #include "memattr.h"
 #include "memattr_mtrr.h"
+#include "memattr_vm.h"
 #include "mmu.h"
 #include "mmu/mmu_internal.h"
 #include "mmu/spte.h"
 #include "x86.h"
-
-/**
- * struct kvm_memattr_x86 - A VM's honored guest MTRRs.
- * @lock: protects @mtrr and @zap_queue. Faults take it inside mmu_lock; it
- *	is never held across a zap.
- * @mtrr: the committed MTRRs and the frames whose entries depend on them.
- * @zap_queue: frames queued for zapping and not yet taken by a zapper.
- * @zap_lock: held by the vCPU that zaps; the others wait for it and then
- *	find their frames zapped.
- * @pending: by vCPU index, the vCPUs that wrote MTRRs with CR0.CD set and
- *	have not cleared it since.
- */
-struct kvm_memattr_x86 {
-	spinlock_t lock;		/* @mtrr, @zap_queue, @pending */
-	struct kvm_memattr_mtrr_vm mtrr;
-	struct kvm_memattr_gfn_ranges zap_queue;
-	struct mutex zap_lock;		/* one zapper at a time */
-	DECLARE_BITMAP(pending, KVM_MAX_VCPUS);
-};
 
 /**
  * kvm_memattr_ept_vm_facts() - The VM-wide facts of an EPT mapping.
@@ -70,6 +53,7 @@ EXPORT_SYMBOL_GPL(kvm_memattr_ept_vm_facts);
 u8 kvm_memattr_guest_mtrr(struct kvm_vcpu *vcpu, gfn_t gfn)
 {
 	struct kvm_memattr_x86 *ma = vcpu->kvm->arch.memattr;
+	unsigned int seq;
 	u8 type;
 
 	/*
@@ -80,14 +64,34 @@ u8 kvm_memattr_guest_mtrr(struct kvm_vcpu *vcpu, gfn_t gfn)
 	if (!guest_cpuid_has(vcpu, X86_FEATURE_MTRR))
 		return KVM_MEMTYPE_WB;
 
+	/*
+	 * A TDP fault recorded its block in __kvm_memattr_tdp_fault(), after
+	 * its mmu_invalidate_seq snapshot: a commit from then on zaps the
+	 * block and makes the fault stale, so any consistent read will do.
+	 */
+	if (!is_guest_mode(vcpu)) {
+		do {
+			seq = read_seqcount_begin(&ma->seq);
+			type = kvm_memattr_mtrr_type(&ma->mtrr.committed, gfn);
+		} while (read_seqcount_retry(&ma->seq, seq));
+		return type;
+	}
+
 	spin_lock(&ma->lock);
 	/*
 	 * Shadow EPT for a nested guest does not fault through
-	 * kvm_tdp_page_fault(): record the largest block its leaf can map.
+	 * kvm_tdp_page_fault(), and its leaves are not limited to blocks of
+	 * one MTRR type: record the whole 1G block a leaf can map (not what
+	 * kvm_memattr_mtrr_vm_fault() would shrink it to), in the set of
+	 * the CR0.CD its type is decided with, so that the next commit or
+	 * CD clear zaps it.
 	 */
-	if (is_guest_mode(vcpu))
-		kvm_memattr_mtrr_vm_fault(&ma->mtrr, gfn & ~(PAGES_1G - 1),
-					  PAGES_1G, true);
+	write_seqcount_begin(&ma->seq);
+	kvm_memattr_ranges_add(kvm_read_cr0_bits(vcpu, X86_CR0_CD) ?
+			       &ma->mtrr.mapped_cd : &ma->mtrr.mapped,
+			       gfn & ~(PAGES_1G - 1),
+			       (gfn & ~(PAGES_1G - 1)) + PAGES_1G);
+	write_seqcount_end(&ma->seq);
 	type = kvm_memattr_mtrr_type(&ma->mtrr.committed, gfn);
 	spin_unlock(&ma->lock);
 	return type;
@@ -122,6 +126,7 @@ int kvm_memattr_vm_init(struct kvm *kvm)
 	if (!ma)
 		return -ENOMEM;
 	spin_lock_init(&ma->lock);
+	seqcount_spinlock_init(&ma->seq, &ma->lock);
 	mutex_init(&ma->zap_lock);
 	kvm_memattr_mtrr_vm_init(&ma->mtrr, boot_cpu_data.x86_phys_bits);
 
@@ -174,8 +179,21 @@ static void queue(struct kvm_memattr_x86 *ma,
 }
 
 /*
- * Zap what is queued. A vCPU that queued frames returns to its guest only
- * once they are zapped, by itself or by the vCPU it waited for.
+ * Whether a zap is queued or in flight: a vCPU whose own change zaps
+ * nothing still waits for it, since the MTRRs it committed, or found
+ * already committed, are in effect only once the entries from before are
+ * gone.
+ */
+static bool zap_pending(struct kvm_memattr_x86 *ma)
+{
+	lockdep_assert_held(&ma->lock);
+	return ma->zap_queue.nr || ma->zapping;
+}
+
+/*
+ * Zap what is queued. A vCPU that queued frames, or found a zap in flight,
+ * returns to its guest only once they are zapped, by itself or by the vCPU
+ * it waited for.
  */
 static void zap_queued(struct kvm *kvm, struct kvm_memattr_x86 *ma)
 {
@@ -186,10 +204,15 @@ static void zap_queued(struct kvm *kvm, struct kvm_memattr_x86 *ma)
 	spin_lock(&ma->lock);
 	todo = ma->zap_queue;
 	ma->zap_queue.nr = 0;
+	ma->zapping++;
 	spin_unlock(&ma->lock);
 
 	for (i = 0; i < todo.nr; i++)
 		kvm_zap_gfn_range(kvm, todo.r[i].start, todo.r[i].end);
+
+	spin_lock(&ma->lock);
+	ma->zapping--;
+	spin_unlock(&ma->lock);
 	mutex_unlock(&ma->zap_lock);
 }
 
@@ -208,39 +231,61 @@ static void vcpu_mtrrs(struct kvm_vcpu *vcpu, struct kvm_memattr_mtrrs *m)
 	m->phys_bits = cpuid_maxphyaddr(vcpu);
 }
 
-/* Hand a vCPU's MTRR write or CR0.CD change to the zap rules, and zap. */
-static void vcpu_changed(struct kvm_vcpu *vcpu, bool cr0_cd, bool cr0_changed)
+/*
+ * Hand a vCPU's MTRR write or CR0.CD change, by its guest or by the VMM
+ * (@host), to the zap rules, and zap.
+ */
+static void vcpu_changed(struct kvm_vcpu *vcpu, bool cr0_cd, bool cr0_changed,
+			 bool host)
 {
 	struct kvm_memattr_x86 *ma = vcpu->kvm->arch.memattr;
-	union kvm_memattr_facts f = kvm_memattr_ept_vm_facts(vcpu->kvm);
 	struct kvm_memattr_gfn_ranges frames = { .nr = 0 };
+	unsigned int idx = vcpu->vcpu_idx;
 	struct kvm_memattr_mtrrs m;
-	bool pending;
+	union kvm_memattr_facts f;
+	bool pending, wait;
 
 	vcpu_mtrrs(vcpu, &m);
 	spin_lock(&ma->lock);
-	pending = test_bit(vcpu->vcpu_idx, ma->pending);
-	if (cr0_changed)
+	/*
+	 * The facts under the lock: a non-coherent DMA transition takes it to
+	 * diff too, so either this change sees the new facts or the
+	 * transition sees the new MTRRs.
+	 */
+	f = kvm_memattr_ept_vm_facts(vcpu->kvm);
+	write_seqcount_begin(&ma->seq);
+	if (cr0_changed) {
+		/* The guest clearing CD commits only what it wrote. */
+		pending = test_bit(idx, ma->pending) ||
+			  (host && test_bit(idx, ma->restored));
 		kvm_memattr_mtrr_vm_cr0(&ma->mtrr, &m, cr0_cd, &pending, f,
 					&frames);
-	else
+		if (!cr0_cd)
+			__clear_bit(idx, ma->restored);
+		__assign_bit(idx, ma->pending, pending);
+	} else {
 		kvm_memattr_mtrr_vm_write(&ma->mtrr, &m, cr0_cd, &pending, f,
 					  &frames);
-	__assign_bit(vcpu->vcpu_idx, ma->pending, pending);
+		__assign_bit(idx, host ? ma->restored : ma->pending, pending);
+	}
+	write_seqcount_end(&ma->seq);
 	queue(ma, &frames);
+	wait = zap_pending(ma);
 	spin_unlock(&ma->lock);
-	if (frames.nr)
+	if (wait)
 		zap_queued(vcpu->kvm, ma);
 }
 
 /**
  * kvm_memattr_mtrr_written() - A vCPU wrote one of its MTRRs.
  * @vcpu: the vCPU; &kvm_vcpu_arch.mtrr_state holds the new value.
+ * @host: the VMM wrote it (KVM_SET_MSRS), not the guest.
  */
-void kvm_memattr_mtrr_written(struct kvm_vcpu *vcpu)
+void kvm_memattr_mtrr_written(struct kvm_vcpu *vcpu, bool host)
 {
 	if (vcpu->kvm->arch.memattr)
-		vcpu_changed(vcpu, kvm_read_cr0_bits(vcpu, X86_CR0_CD), false);
+		vcpu_changed(vcpu, kvm_read_cr0_bits(vcpu, X86_CR0_CD), false,
+			     host);
 }
 EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_mtrr_written);
 
@@ -248,11 +293,13 @@ EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_mtrr_written);
  * kvm_memattr_cr0_cd_changed() - A vCPU set or cleared CR0.CD.
  * @vcpu: the vCPU.
  * @cr0: its new CR0.
+ * @host: the VMM set it (KVM_SET_SREGS), not the guest.
  */
-void kvm_memattr_cr0_cd_changed(struct kvm_vcpu *vcpu, unsigned long cr0)
+void kvm_memattr_cr0_cd_changed(struct kvm_vcpu *vcpu, unsigned long cr0,
+				bool host)
 {
 	if (vcpu->kvm->arch.memattr)
-		vcpu_changed(vcpu, cr0 & X86_CR0_CD, true);
+		vcpu_changed(vcpu, cr0 & X86_CR0_CD, true, host);
 }
 
 /**
@@ -268,18 +315,22 @@ bool kvm_memattr_nc_dma_changed(struct kvm *kvm)
 	struct kvm_memattr_x86 *ma = kvm->arch.memattr;
 	struct kvm_memattr_gfn_ranges frames = { .nr = 0 };
 	union kvm_memattr_facts new, old;
+	bool wait;
 
 	if (!ma)
 		return false;
 
+	spin_lock(&ma->lock);
 	new = kvm_memattr_ept_vm_facts(kvm);
 	old = new;
 	old.nc_dma = !new.nc_dma;
-	spin_lock(&ma->lock);
+	write_seqcount_begin(&ma->seq);
 	kvm_memattr_mtrr_vm_facts(&ma->mtrr, old, new, &frames);
+	write_seqcount_end(&ma->seq);
 	queue(ma, &frames);
+	wait = zap_pending(ma);
 	spin_unlock(&ma->lock);
-	if (frames.nr)
+	if (wait)
 		zap_queued(kvm, ma);
 	return true;
 }
@@ -287,20 +338,39 @@ bool kvm_memattr_nc_dma_changed(struct kvm *kvm)
 /**
  * __kvm_memattr_tdp_fault() - A TDP fault in a VM that honors its MTRRs.
  * @vcpu: the faulting vCPU.
- * @fault: the fault; its max_level is lowered until the MTRRs give the
- *	block one type.
+ * @fault: the fault, after its mmu_invalidate_seq snapshot; its max_level
+ *	is lowered until the MTRRs give the block one type.
+ *
+ * Reads the MTRRs without the VM's lock; takes it only to record a block
+ * no fault recorded before. A commit after the snapshot zaps the recorded
+ * block, which makes the fault stale: it retries with the new MTRRs.
  */
 void __kvm_memattr_tdp_fault(struct kvm_vcpu *vcpu,
 			     struct kvm_page_fault *fault)
 {
 	struct kvm_memattr_x86 *ma = vcpu->kvm->arch.memattr;
-	u64 pages;
+	u64 max = KVM_PAGES_PER_HPAGE(fault->max_level), pages;
+	bool cd = kvm_read_cr0_bits(vcpu, X86_CR0_CD);
+	struct kvm_memattr_mtrrs m;
+	unsigned int seq;
+	bool recorded;
 
-	spin_lock(&ma->lock);
-	pages = kvm_memattr_mtrr_vm_fault(&ma->mtrr, fault->gfn,
-					  KVM_PAGES_PER_HPAGE(fault->max_level),
-					  kvm_read_cr0_bits(vcpu, X86_CR0_CD));
-	spin_unlock(&ma->lock);
+	do {
+		seq = read_seqcount_begin(&ma->seq);
+		m = ma->mtrr.committed;
+		pages = kvm_memattr_mtrr_block(&m, fault->gfn, max);
+		recorded = kvm_memattr_mtrr_vm_recorded(&ma->mtrr, fault->gfn,
+							pages, cd);
+	} while (read_seqcount_retry(&ma->seq, seq));
+
+	if (!recorded) {
+		spin_lock(&ma->lock);
+		write_seqcount_begin(&ma->seq);
+		pages = kvm_memattr_mtrr_vm_fault(&ma->mtrr, fault->gfn, max,
+						  cd);
+		write_seqcount_end(&ma->seq);
+		spin_unlock(&ma->lock);
+	}
 
 	while (KVM_PAGES_PER_HPAGE(fault->max_level) > pages)
 		fault->max_level--;

@@ -54,6 +54,7 @@ int kvm_memattr_ept_encode(struct kvm_memattr_decision d,
 	enc->ept.ipat = !(d.flags & KVM_MEMATTR_F_COMBINES);
 	return 0;
 }
+EXPORT_SYMBOL_GPL(kvm_memattr_ept_encode);
 
 static int ept_decode(const struct kvm_memattr_enc *enc,
 		      union kvm_memattr_facts f, struct kvm_memattr_decision *d)

@@ -122,6 +122,58 @@ static int ranges_sane(const struct kvm_memattr_gfn_ranges *s, char *err,
 	return 0;
 }
 
+static bool ranges_equal(const struct kvm_memattr_gfn_ranges *a,
+			 const struct kvm_memattr_gfn_ranges *b)
+{
+	unsigned int i;
+
+	if (a->nr != b->nr)
+		return false;
+	for (i = 0; i < a->nr; i++)
+		if (a->r[i].start != b->r[i].start || a->r[i].end != b->r[i].end)
+			return false;
+	return true;
+}
+
+/*
+ * A fault may skip recording, and the VM's lock, exactly when recording
+ * would not change the set: kvm_memattr_mtrr_vm_recorded() against
+ * kvm_memattr_mtrr_vm_fault() itself, over random faults.
+ */
+static int check_recorded(char *err, int len)
+{
+	static const u64 max[] = { 1, 512, 262144 };
+	struct kvm_memattr_gfn_ranges before;
+	struct kvm_memattr_mtrr_vm vm;
+	unsigned int round, i;
+	u64 gfn, pages;
+	u32 seed = 7;
+	bool cd, rec;
+
+	for (round = 0; round < 50; round++) {
+		kvm_memattr_mtrr_vm_init(&vm, 46);
+		/* Default WB, a 4 MiB UC hole at 1 GiB: blocks near it shrink. */
+		vm.committed.deftype = 0x806;
+		vm.committed.var[0] = 0x40000000ULL;
+		vm.committed.var[1] = (~0x3fffffULL & ((1ULL << 46) - 1)) | 0x800;
+		for (i = 0; i < 200; i++) {
+			gfn = lcg(&seed) % (1ULL << 20);
+			cd = lcg(&seed) & 1;
+			pages = kvm_memattr_mtrr_block(&vm.committed, gfn,
+						       max[lcg(&seed) % 3]);
+			before = cd ? vm.mapped_cd : vm.mapped;
+			rec = kvm_memattr_mtrr_vm_recorded(&vm, gfn, pages, cd);
+			kvm_memattr_mtrr_vm_fault(&vm, gfn, pages, cd);
+			if (rec != ranges_equal(&before,
+						cd ? &vm.mapped_cd : &vm.mapped))
+				return FAIL("fault %#llx (%llu frames, CD=%d): recorded %d wrongly",
+					    (unsigned long long)gfn,
+					    (unsigned long long)pages, cd, rec);
+		}
+	}
+	return 0;
+}
+
 int memattr_x86_check_ranges(char *err, int len)
 {
 	struct kvm_memattr_gfn_ranges s = { .nr = 0 };
@@ -158,7 +210,7 @@ int memattr_x86_check_ranges(char *err, int len)
 						    i + 1);
 		}
 	}
-	return 0;
+	return check_recorded(err, len);
 }
 
 /* ------------------------------------------------------------------ */

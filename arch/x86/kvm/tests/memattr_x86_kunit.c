@@ -6,13 +6,18 @@
  * harness in tools/testing/selftests/memattr runs the same checks.
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/sched/task.h>
 #include <asm/msr.h>
 #include <asm/mtrr.h>
 #include <asm/pgtable_types.h>
 #include <asm/vmx.h>
 
 #include "../memattr.h"
+#include "../memattr_vm.h"
+#include "../mmu/mmu_internal.h"
 #include "memattr_x86_check.h"
 
 #define MEMATTR_X86_CHECK(name)						\
@@ -124,7 +129,7 @@ static void ept_glue_cr0_cd_test(struct kunit *test)
 
 	/* The guest enables its MTRRs, default type WB, caches enabled. */
 	vcpu->arch.mtrr_state.deftype = BIT(11) | MTRR_TYPE_WRBACK;
-	kvm_memattr_mtrr_written(vcpu);
+	kvm_memattr_mtrr_written(vcpu, false);
 	KUNIT_EXPECT_EQ(test, kvm_memattr_ept_mt_mask(vcpu, 0x1000, false),
 			EPT_BITS(MTRR_TYPE_WRBACK, false));
 	KUNIT_EXPECT_EQ(test, kvm_memattr_ept_mt_mask(vcpu, 0x1000, true),
@@ -157,11 +162,139 @@ static void ept_glue_no_mtrr_test(struct kunit *test)
 	kvm_memattr_destroy_vm(vcpu->kvm);
 }
 
+struct other_vcpu {
+	struct kvm_vcpu *vcpu;
+	struct completion done;
+};
+
+static int other_vcpu_commits(void *data)
+{
+	struct other_vcpu *o = data;
+
+	kvm_memattr_mtrr_written(o->vcpu, false);
+	complete(&o->done);
+	return 0;
+}
+
+/*
+ * A vCPU whose MTRR write zaps nothing, because another vCPU committed the
+ * same MTRRs, must still wait for that vCPU's zap: until it is done, the
+ * VM's entries may have the old types. Here the test is the other vCPU,
+ * holding the zapper's lock with frames taken from the queue.
+ */
+static void zap_in_flight_test(struct kunit *test)
+{
+	struct kvm_vcpu *vcpu = glue_vcpu(test, true);
+	struct kvm_memattr_x86 *ma = vcpu->kvm->arch.memattr;
+	struct other_vcpu o = { .vcpu = vcpu };
+	struct task_struct *t;
+
+	vcpu->arch.mtrr_state.deftype = BIT(11) | MTRR_TYPE_WRBACK;
+	kvm_memattr_mtrr_written(vcpu, false);
+
+	mutex_lock(&ma->zap_lock);
+	spin_lock(&ma->lock);
+	ma->zapping++;
+	spin_unlock(&ma->lock);
+
+	init_completion(&o.done);
+	t = kthread_create(other_vcpu_commits, &o, "memattr-vcpu");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	get_task_struct(t);
+	wake_up_process(t);
+	/* It returns, or sleeps on the zapper's lock: nothing else. */
+	while (!completion_done(&o.done) &&
+	       !(READ_ONCE(t->__state) & TASK_UNINTERRUPTIBLE))
+		schedule_timeout_uninterruptible(1);
+	KUNIT_EXPECT_FALSE_MSG(test, completion_done(&o.done),
+			       "returned while a zap was in flight");
+
+	spin_lock(&ma->lock);
+	ma->zapping--;
+	spin_unlock(&ma->lock);
+	mutex_unlock(&ma->zap_lock);
+	wait_for_completion(&o.done);
+	put_task_struct(t);
+	kvm_memattr_destroy_vm(vcpu->kvm);
+}
+
+struct lock_holder {
+	struct kvm_memattr_x86 *ma;
+	struct completion locked, unlocked;
+	bool release;
+};
+
+static int hold_vm_lock(void *data)
+{
+	struct lock_holder *h = data;
+
+	spin_lock(&h->ma->lock);
+	complete(&h->locked);
+	while (!READ_ONCE(h->release))
+		cpu_relax();
+	spin_unlock(&h->ma->lock);
+	complete(&h->unlocked);
+	return 0;
+}
+
+/*
+ * Once a block is recorded, faults in it read the MTRRs without the VM's
+ * lock: both the block size and the leaf's type are decided while another
+ * CPU holds it (a fault that took it would spin forever).
+ */
+static void lock_free_fault_test(struct kunit *test)
+{
+	struct kvm_vcpu *vcpu = glue_vcpu(test, true);
+	struct kvm_memattr_x86 *ma = vcpu->kvm->arch.memattr;
+	struct lock_holder h = { .ma = ma };
+	struct kvm_page_fault fault = {
+		.is_tdp = true, .gfn = 0x10, .max_level = PG_LEVEL_2M,
+	};
+	struct task_struct *t;
+	unsigned int cpu;
+	u8 wb, uc;
+
+	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	if (cpu >= nr_cpu_ids)
+		kunit_skip(test, "needs a second CPU");
+
+	/* WB by default, UC from 1M: the first 2M is not one type. */
+	vcpu->arch.mtrr_state.deftype = BIT(11) | MTRR_TYPE_WRBACK;
+	vcpu->arch.mtrr_state.var[0] = 0x100000 | MTRR_TYPE_UNCACHABLE;
+	vcpu->arch.mtrr_state.var[1] = GENMASK_ULL(45, 20) | BIT(11);
+	kvm_memattr_mtrr_written(vcpu, false);
+	/* The first fault in the 2M block records it, under the lock. */
+	__kvm_memattr_tdp_fault(vcpu, &fault);
+	KUNIT_EXPECT_EQ(test, fault.max_level, PG_LEVEL_4K);
+
+	init_completion(&h.locked);
+	init_completion(&h.unlocked);
+	t = kthread_create(hold_vm_lock, &h, "memattr-lock");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	kthread_bind(t, cpu);
+	wake_up_process(t);
+	wait_for_completion(&h.locked);
+
+	fault.max_level = PG_LEVEL_2M;
+	__kvm_memattr_tdp_fault(vcpu, &fault);
+	wb = kvm_memattr_guest_mtrr(vcpu, 0x10);
+	uc = kvm_memattr_guest_mtrr(vcpu, 0x150);
+	WRITE_ONCE(h.release, true);
+	wait_for_completion(&h.unlocked);
+
+	KUNIT_EXPECT_EQ(test, fault.max_level, PG_LEVEL_4K);
+	KUNIT_EXPECT_EQ(test, wb, KVM_MEMTYPE_WB);
+	KUNIT_EXPECT_EQ(test, uc, KVM_MEMTYPE_UC);
+	kvm_memattr_destroy_vm(vcpu->kvm);
+}
+
 static struct kunit_case memattr_x86_cases[] = {
 	KUNIT_CASE(ept_6_12_test),
 	KUNIT_CASE(npt_bits_test),
 	KUNIT_CASE(ept_glue_cr0_cd_test),
 	KUNIT_CASE(ept_glue_no_mtrr_test),
+	KUNIT_CASE(zap_in_flight_test),
+	KUNIT_CASE(lock_free_fault_test),
 	KUNIT_CASE(ranges_test),
 	KUNIT_CASE(mtrr_types_test),
 	KUNIT_CASE(mtrr_diffs_test),

@@ -1,0 +1,697 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The EPT memory types KVM installs, read back from the leaves themselves
+ * (the kvmmmu:kvm_mmu_set_spte tracepoint reports every leaf KVM sets):
+ * memory type (bits 5:3) and IPAT (bit 6) for guest RAM and for a host
+ * MMIO BAR, without and with KVM_CAP_X86_HONOR_GUEST_MTRRS, without and
+ * with non-coherent DMA. Non-coherent DMA is registered as a VMM does it:
+ * the VFIO group of a device bound to vfio-pci, here a no-IOMMU group,
+ * added to the KVM-VFIO device.
+ *
+ * With the capability and non-coherent DMA, the guest programs its MTRRs
+ * as firmware and Linux do (CR0.CD set, MTRRs disabled, written, enabled,
+ * CD cleared), through the five steps of the per-VM MTRR discussion
+ * (a fixed range UC, CD set, MTRRs disabled, the range made WB and
+ * MTRRs enabled, CD cleared), and through a reboot in which an AP loads
+ * the BSP's CR0 before it syncs its MTRRs, as EDK2's MpInitLib does.
+ *
+ * A nested guest's accesses get shadow EPT leaves for the same frames: an
+ * MTRR change L1 commits must reach those too.
+ *
+ * Needs VMX with EPT: runs under Bochs (scripts/bochs-x86.sh); skips
+ * elsewhere.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/bits.h>
+#include <linux/vfio.h>
+
+#include "kselftest_harness.h"
+#include "kvm_util.h"
+#include "processor.h"
+#include "vfio_bar.h"
+#include "vmx.h"
+
+#define DATA_GPA	0x40000000ULL	/* four 2M blocks of RAM */
+#define DATA_SLOT	11
+#define BLOCK		0x200000ULL
+#define DATA_SIZE	(4 * BLOCK)
+#define BAR_GPA		0xc0000000ULL
+#define BAR_SLOT	10
+#define LOW_GVA		0x60000000ULL	/* an alias of the first MiB */
+#define FIXED_UC_GPA	0xc0000ULL	/* MTRRfix4K_C0000, byte 0 */
+
+#define MSR_MTRR_BASE0	0x200
+#define MSR_MTRR_MASK0	0x201
+#define MSR_FIX64K	0x250
+#define MSR_FIX16K	0x258
+#define MSR_FIX4K	0x268
+#define MSR_DEFTYPE	0x2ff
+#define MTRR_E_FE_WB	0xc06ULL	/* enabled, fixed enabled, default WB */
+#define MTRR_ALL_WB	0x0606060606060606ULL
+#define MTRR_VALID	BIT_ULL(11)
+
+#define EPT_MT(t)	((uint64_t)(t) << 3)
+#define EPT_IPAT	BIT_ULL(6)
+#define EPT_BITS	(EPT_MT(7) | EPT_IPAT)
+#define UC		0
+#define WB		6
+
+#define VGA_VENDOR	0x1234		/* Bochs's pcivga, QEMU's bochs-display */
+#define VGA_DEVICE	0x1111
+#define TRACING		"/sys/kernel/tracing"
+
+/* The MTRR values the guest programs: one variable range, fixed ranges. */
+struct mtrrs {
+	uint64_t base0, mask0;
+	uint64_t fix4k_c0000;
+};
+
+/* Pages the guest touches. */
+static uint64_t touch(uint64_t gva)
+{
+	return READ_ONCE(*(uint64_t *)gva);
+}
+
+static void set_cr0(uint64_t val)
+{
+	__asm__ __volatile__("mov %0, %%cr0" : : "r"(val) : "memory");
+}
+
+/* Linux's cache_disable(): CD set, caches flushed, MTRRs disabled. */
+static void cache_disable(void)
+{
+	set_cr0((get_cr0() | X86_CR0_CD) & ~X86_CR0_NW);
+	__asm__ __volatile__("wbinvd" : : : "memory");
+	wrmsr(MSR_DEFTYPE, 0);
+}
+
+/* The fixed and variable ranges; MTRRdefType enables them last. */
+static void mtrr_write(const struct mtrrs *m)
+{
+	int i;
+
+	wrmsr(MSR_FIX64K, MTRR_ALL_WB);
+	wrmsr(MSR_FIX16K, MTRR_ALL_WB);
+	wrmsr(MSR_FIX16K + 1, MTRR_ALL_WB);
+	wrmsr(MSR_FIX4K, m->fix4k_c0000);
+	for (i = 1; i < 8; i++)
+		wrmsr(MSR_FIX4K + i, MTRR_ALL_WB);
+	wrmsr(MSR_MTRR_BASE0, m->base0);
+	wrmsr(MSR_MTRR_MASK0, m->mask0);
+}
+
+/* Linux's cache_enable(): MTRRs enabled, then CD cleared. */
+static void cache_enable(void)
+{
+	wrmsr(MSR_DEFTYPE, MTRR_E_FE_WB);
+	set_cr0(get_cr0() & ~(X86_CR0_CD | X86_CR0_NW));
+}
+
+static void program(const struct mtrrs *m)
+{
+	cache_disable();
+	mtrr_write(m);
+	cache_enable();
+}
+
+/*
+ * Programs @m, then touches the UC variable range (block 0), a WB block
+ * (1), the UC fixed range and the BAR; sets CD and touches block 2;
+ * clears CD and touches block 2 again.
+ */
+static void guest_basic(const struct mtrrs *m)
+{
+	program(m);
+	touch(DATA_GPA);
+	touch(DATA_GPA + BLOCK);
+	touch(LOW_GVA + FIXED_UC_GPA);
+	touch(BAR_GPA);
+	GUEST_SYNC(1);
+	set_cr0(get_cr0() | X86_CR0_CD);
+	touch(DATA_GPA + 2 * BLOCK);
+	GUEST_SYNC(2);
+	set_cr0(get_cr0() & ~X86_CR0_CD);
+	touch(DATA_GPA + 2 * BLOCK);
+	GUEST_SYNC(3);
+	GUEST_DONE();
+}
+
+/* Seed 002's five steps, with a host check after 1, 2 and 5. */
+static void guest_five_steps(const struct mtrrs *m)
+{
+	struct mtrrs wb = *m;
+
+	/* 1: the fixed range at 0xc0000 is UC, and so is its leaf. */
+	program(m);
+	touch(LOW_GVA + FIXED_UC_GPA);
+	GUEST_SYNC(1);
+	/* 2: CR0.CD=1; a page first touched now is UC, guest PAT ignored. */
+	set_cr0(get_cr0() | X86_CR0_CD);
+	touch(DATA_GPA + 2 * BLOCK);
+	GUEST_SYNC(2);
+	/* 3: MTRRs disabled, nothing zapped yet. */
+	wrmsr(MSR_DEFTYPE, 0);
+	/* 4: the fixed range becomes WB, MTRRs enabled. */
+	wb.fix4k_c0000 = MTRR_ALL_WB;
+	mtrr_write(&wb);
+	wrmsr(MSR_DEFTYPE, MTRR_E_FE_WB);
+	/* 5: CR0.CD=0: both pages must be zapped and come back WB. */
+	set_cr0(get_cr0() & ~X86_CR0_CD);
+	touch(LOW_GVA + FIXED_UC_GPA);
+	touch(DATA_GPA + 2 * BLOCK);
+	touch(DATA_GPA);
+	GUEST_SYNC(5);
+	GUEST_DONE();
+}
+
+/* A BSP, booted again by every reboot: programs @m, touches block 1. */
+static void guest_bsp(const struct mtrrs *m)
+{
+	for (;;) {
+		program(m);
+		touch(DATA_GPA + BLOCK);
+		GUEST_SYNC(1);
+	}
+}
+
+/*
+ * An AP as OVMF brings it up. It starts with CD=1 and reset MTRRs (the
+ * host put them there); ApWakeupFunction loads the BSP's CR0, CD=0,
+ * before MtrrSetAllMtrrs programs the BSP's MTRRs.
+ */
+static void guest_ap(const struct mtrrs *m, uint64_t bsp_cr0)
+{
+	for (;;) {
+		set_cr0(bsp_cr0);
+		touch(DATA_GPA + 2 * BLOCK);
+		GUEST_SYNC(2);
+		program(m);
+		touch(DATA_GPA + 3 * BLOCK);
+		GUEST_SYNC(3);
+	}
+}
+
+/* A vCPU whose MTRRs the host restores: it touches block 0 each round. */
+static void guest_restored(const struct mtrrs *m)
+{
+	program(m);
+	for (;;) {
+		touch(DATA_GPA);
+		GUEST_SYNC(1);
+	}
+}
+
+/* L2 touches block 1 before and after L1 changes its MTRRs. */
+static void guest_l2(void)
+{
+	touch(DATA_GPA + BLOCK);
+	GUEST_SYNC(1);
+	vmcall();
+	touch(DATA_GPA + BLOCK);
+	GUEST_SYNC(2);
+	vmcall();
+}
+
+/*
+ * L1 runs L2 behind an identity EPT, then moves its UC variable range
+ * from block 0 to block 1 with caches enabled: each write commits.
+ */
+static void guest_l1(const struct mtrrs *m, struct vmx_pages *vmx)
+{
+	unsigned long l2_stack[64];
+
+	program(m);
+	GUEST_ASSERT(prepare_for_vmx_operation(vmx));
+	GUEST_ASSERT(load_vmcs(vmx));
+	prepare_vmcs(vmx, guest_l2, &l2_stack[64]);
+	GUEST_ASSERT(!vmlaunch());
+	GUEST_ASSERT_EQ(vmreadz(VM_EXIT_REASON), EXIT_REASON_VMCALL);
+
+	wrmsr(MSR_MTRR_MASK0, 0);
+	wrmsr(MSR_MTRR_BASE0, (DATA_GPA + BLOCK) | UC);
+	wrmsr(MSR_MTRR_MASK0, m->mask0);
+
+	vmwrite(GUEST_RIP, vmreadz(GUEST_RIP) + vmreadz(VM_EXIT_INSTRUCTION_LEN));
+	GUEST_ASSERT(!vmresume());
+	GUEST_ASSERT_EQ(vmreadz(VM_EXIT_REASON), EXIT_REASON_VMCALL);
+	GUEST_DONE();
+}
+
+static uint64_t run_to_sync(struct kvm_vcpu *vcpu)
+{
+	struct ucall uc;
+
+	vcpu_run(vcpu);
+	switch (get_ucall(vcpu, &uc)) {
+	case UCALL_SYNC:
+		return uc.args[1];
+	case UCALL_DONE:
+		return 0;
+	case UCALL_ABORT:
+		REPORT_GUEST_ASSERT(uc);
+	default:
+		TEST_FAIL("unexpected exit %s",
+			  exit_reason_str(vcpu->run->exit_reason));
+	}
+	return 0;
+}
+
+static void tracing_write(const char *file, const char *val)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), TRACING "/%s", file);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	TEST_ASSERT(fd >= 0, "open %s: %s", path, strerror(errno));
+	TEST_ASSERT(write(fd, val, strlen(val)) == (ssize_t)strlen(val),
+		    "write %s", path);
+	close(fd);
+}
+
+/*
+ * The memory type and IPAT of the last leaf KVM installed over @gpa since
+ * the trace was cleared, or ~0 if there is none. The guest touched @gpa
+ * after any zap, so the last leaf is the current one.
+ */
+static uint64_t leaf(uint64_t gpa)
+{
+	unsigned long long g, spte, found = ~0ULL;
+	char line[512], *ev;
+	int level;
+	FILE *f;
+
+	f = fopen(TRACING "/trace", "r");
+	TEST_ASSERT(f, "open " TRACING "/trace");
+	while (fgets(line, sizeof(line), f)) {
+		ev = strstr(line, "kvm_mmu_set_spte: ");
+		if (!ev || sscanf(ev, "kvm_mmu_set_spte: gfn %llx spte %llx (%*[^)]) level %d",
+				  &g, &spte, &level) != 3)
+			continue;
+		if (gpa >> 12 >= g && gpa >> 12 < g + (1ULL << (9 * (level - 1))))
+			found = spte & EPT_BITS;
+	}
+	fclose(f);
+	return found;
+}
+
+struct vm_setup {
+	bool cap, nc_dma;
+	int nr_vcpus;
+	void *code[2];
+};
+
+struct test_vm {
+	struct kvm_vm *vm;
+	struct kvm_vcpu *vcpu[2];
+	struct mtrrs *mtrrs;	/* host view of the guest's copy */
+	vm_vaddr_t mtrrs_gva;
+	int container, group, device, kvm_vfio;
+	void *bar;
+	uint64_t bar_size;
+};
+
+/*
+ * Open the VGA's VFIO no-IOMMU group, as a VMM does, for its BAR0 and its
+ * group fd. Returns false if there is no such device.
+ */
+static bool noiommu_open(struct test_vm *t)
+{
+	struct vfio_region_info info = {
+		.argsz = sizeof(info), .index = VFIO_PCI_BAR0_REGION_INDEX,
+	};
+	char bdf[16], path[256], link[256];
+	ssize_t n;
+
+	if (!vfio_bar_find(VGA_VENDOR, VGA_DEVICE, 0, 0, bdf, sizeof(bdf)))
+		return false;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group",
+		 bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	TEST_ASSERT(n > 0, "%s has no group", bdf);
+	link[n] = 0;
+	snprintf(path, sizeof(path), "/dev/vfio/noiommu-%s", basename(link));
+	t->group = open(path, O_RDWR);
+	TEST_ASSERT(t->group >= 0, "open %s: %s", path, strerror(errno));
+	t->container = open("/dev/vfio/vfio", O_RDWR);
+	TEST_ASSERT(t->container >= 0, "open /dev/vfio/vfio");
+	TEST_ASSERT(!ioctl(t->group, VFIO_GROUP_SET_CONTAINER, &t->container),
+		    "VFIO_GROUP_SET_CONTAINER");
+	TEST_ASSERT(!ioctl(t->container, VFIO_SET_IOMMU, VFIO_NOIOMMU_IOMMU),
+		    "VFIO_SET_IOMMU no-IOMMU");
+	t->device = ioctl(t->group, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	TEST_ASSERT(t->device >= 0, "VFIO_GROUP_GET_DEVICE_FD %s", bdf);
+	TEST_ASSERT(!ioctl(t->device, VFIO_DEVICE_GET_REGION_INFO, &info),
+		    "BAR0 region info");
+	t->bar_size = info.size;
+	t->bar = mmap(NULL, info.size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      t->device, info.offset);
+	TEST_ASSERT(t->bar != MAP_FAILED, "mmap BAR0: %s", strerror(errno));
+	return true;
+}
+
+/* The MTRRs of the first boot: 0xc0000 UC, block 0 UC, the rest WB. */
+static void default_mtrrs(struct kvm_vm *vm, struct mtrrs *m)
+{
+	m->fix4k_c0000 = MTRR_ALL_WB & ~0xffULL;
+	m->base0 = DATA_GPA | UC;
+	m->mask0 = (~(BLOCK - 1) & GENMASK_ULL(vm->pa_bits - 1, 0)) |
+		   MTRR_VALID;
+}
+
+/*
+ * A VM with the VGA's BAR0 and four blocks of RAM mapped 1:1, the first
+ * MiB aliased at LOW_GVA, and @s's capability, non-coherent DMA and vCPUs.
+ * Every vCPU gets the guest's copy of the MTRRs as its first argument.
+ */
+static bool vm_setup(struct test_vm *t, const struct vm_setup *s)
+{
+	int i;
+
+	memset(t, 0, sizeof(*t));
+	if (!noiommu_open(t))
+		return false;
+	t->vm = vm_create(s->nr_vcpus);
+	if (s->cap)
+		vm_enable_cap(t->vm, KVM_CAP_X86_HONOR_GUEST_MTRRS, 1);
+	for (i = 0; i < s->nr_vcpus; i++)
+		t->vcpu[i] = vm_vcpu_add(t->vm, i, s->code[i]);
+
+	vm_userspace_mem_region_add(t->vm, VM_MEM_SRC_ANONYMOUS_THP, DATA_GPA,
+				    DATA_SLOT, DATA_SIZE / getpagesize(), 0);
+	virt_map(t->vm, DATA_GPA, DATA_GPA, DATA_SIZE / getpagesize());
+	vm_set_user_memory_region(t->vm, BAR_SLOT, 0, BAR_GPA, t->bar_size,
+				  t->bar);
+	virt_map(t->vm, BAR_GPA, BAR_GPA, 1);
+	virt_map(t->vm, LOW_GVA, 0, 0x100);
+
+	t->mtrrs_gva = vm_vaddr_alloc_page(t->vm);
+	t->mtrrs = addr_gva2hva(t->vm, t->mtrrs_gva);
+	default_mtrrs(t->vm, t->mtrrs);
+	for (i = 0; i < s->nr_vcpus; i++)
+		vcpu_args_set(t->vcpu[i], 1, t->mtrrs_gva);
+
+	/* After the vCPUs, as QEMU realizes a vfio-pci device. */
+	if (s->nc_dma) {
+		t->kvm_vfio = kvm_create_device(t->vm, KVM_DEV_TYPE_VFIO);
+		kvm_device_attr_set(t->kvm_vfio, KVM_DEV_VFIO_FILE,
+				    KVM_DEV_VFIO_FILE_ADD, &t->group);
+	}
+
+	tracing_write("events/kvmmmu/kvm_mmu_set_spte/enable", "1");
+	tracing_write("trace", "");
+	return true;
+}
+
+static void vm_teardown(struct test_vm *t)
+{
+	tracing_write("events/kvmmmu/kvm_mmu_set_spte/enable", "0");
+	kvm_vm_free(t->vm);
+	if (t->kvm_vfio > 0)
+		close(t->kvm_vfio);
+	munmap(t->bar, t->bar_size);
+	close(t->device);
+	close(t->group);
+	close(t->container);
+}
+
+static bool have_ept(void)
+{
+	return kvm_is_tdp_enabled() && host_cpu_is_intel;
+}
+
+/* The leaf over @gpa must have memory type and IPAT @bits. */
+static void expect_leaf(struct __test_metadata *_metadata, uint64_t gpa,
+			uint64_t bits, const char *what)
+{
+	uint64_t found = leaf(gpa);
+
+	EXPECT_EQ(found, bits)
+		TH_LOG("%s at %#lx: leaf bits %#lx, expected %#lx", what, gpa,
+		       found, bits);
+}
+
+/*
+ * Without non-coherent DMA, or without the capability, the guest's MTRRs
+ * and CR0.CD change nothing, as in 6.12: RAM is WB, with IPAT only while
+ * no device does non-coherent DMA; host MMIO is UC without IPAT.
+ */
+FIXTURE(basic) {
+	struct test_vm t;
+};
+
+FIXTURE_VARIANT(basic) {
+	bool cap, nc_dma;
+	uint64_t ram;
+};
+
+FIXTURE_VARIANT_ADD(basic, default) {
+	.cap = false, .nc_dma = false, .ram = EPT_MT(WB) | EPT_IPAT,
+};
+
+FIXTURE_VARIANT_ADD(basic, nc_dma) {
+	.cap = false, .nc_dma = true, .ram = EPT_MT(WB),
+};
+
+FIXTURE_VARIANT_ADD(basic, cap_without_nc_dma) {
+	.cap = true, .nc_dma = false, .ram = EPT_MT(WB) | EPT_IPAT,
+};
+
+FIXTURE_SETUP(basic)
+{
+	struct vm_setup s = {
+		.cap = variant->cap, .nc_dma = variant->nc_dma,
+		.nr_vcpus = 1, .code = { guest_basic },
+	};
+
+	if (!have_ept())
+		SKIP(return, "not Intel EPT");
+	if (!vm_setup(&self->t, &s))
+		SKIP(return, "no VGA bound to vfio-pci (no-IOMMU)");
+}
+
+FIXTURE_TEARDOWN(basic)
+{
+	if (self->t.vm)
+		vm_teardown(&self->t);
+}
+
+TEST_F(basic, leaves)
+{
+	struct kvm_vcpu *vcpu = self->t.vcpu[0];
+
+	ASSERT_EQ(run_to_sync(vcpu), 1);
+	expect_leaf(_metadata, DATA_GPA, variant->ram, "MTRR UC RAM");
+	expect_leaf(_metadata, DATA_GPA + BLOCK, variant->ram, "MTRR WB RAM");
+	expect_leaf(_metadata, FIXED_UC_GPA, variant->ram, "fixed-range UC RAM");
+	expect_leaf(_metadata, BAR_GPA, EPT_MT(UC), "BAR");
+	ASSERT_EQ(run_to_sync(vcpu), 2);
+	expect_leaf(_metadata, DATA_GPA + 2 * BLOCK, variant->ram, "RAM touched with CD=1");
+	ASSERT_EQ(run_to_sync(vcpu), 3);
+	expect_leaf(_metadata, DATA_GPA + 2 * BLOCK, variant->ram, "RAM after CD=0");
+}
+
+/*
+ * Honored: RAM takes the guest's MTRR type without IPAT, and UC with IPAT
+ * while the faulting vCPU has CR0.CD=1; clearing CD zaps those. Host MMIO
+ * stays UC without IPAT.
+ */
+TEST(honored_leaves)
+{
+	struct vm_setup s = {
+		.cap = true, .nc_dma = true, .nr_vcpus = 1,
+		.code = { guest_basic },
+	};
+	struct kvm_vcpu *vcpu;
+	struct test_vm t;
+
+	if (!have_ept())
+		SKIP(return, "not Intel EPT");
+	if (!vm_setup(&t, &s))
+		SKIP(return, "no VGA bound to vfio-pci (no-IOMMU)");
+	vcpu = t.vcpu[0];
+
+	ASSERT_EQ(run_to_sync(vcpu), 1);
+	expect_leaf(_metadata, DATA_GPA, EPT_MT(UC), "MTRR UC RAM");
+	expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(WB), "MTRR WB RAM");
+	expect_leaf(_metadata, FIXED_UC_GPA, EPT_MT(UC), "fixed-range UC RAM");
+	expect_leaf(_metadata, BAR_GPA, EPT_MT(UC), "BAR");
+	ASSERT_EQ(run_to_sync(vcpu), 2);
+	expect_leaf(_metadata, DATA_GPA + 2 * BLOCK, EPT_MT(UC) | EPT_IPAT,
+		    "RAM touched with CD=1");
+	ASSERT_EQ(run_to_sync(vcpu), 3);
+	expect_leaf(_metadata, DATA_GPA + 2 * BLOCK, EPT_MT(WB), "RAM after CD=0");
+	vm_teardown(&t);
+}
+
+TEST(five_steps)
+{
+	struct vm_setup s = {
+		.cap = true, .nc_dma = true, .nr_vcpus = 1,
+		.code = { guest_five_steps },
+	};
+	struct kvm_vcpu *vcpu;
+	struct test_vm t;
+
+	if (!have_ept())
+		SKIP(return, "not Intel EPT");
+	if (!vm_setup(&t, &s))
+		SKIP(return, "no VGA bound to vfio-pci (no-IOMMU)");
+	vcpu = t.vcpu[0];
+
+	ASSERT_EQ(run_to_sync(vcpu), 1);
+	expect_leaf(_metadata, FIXED_UC_GPA, EPT_MT(UC), "step 1, fixed range UC");
+	ASSERT_EQ(run_to_sync(vcpu), 2);
+	expect_leaf(_metadata, DATA_GPA + 2 * BLOCK, EPT_MT(UC) | EPT_IPAT,
+		    "step 2, touched with CD=1");
+	ASSERT_EQ(run_to_sync(vcpu), 5);
+	expect_leaf(_metadata, FIXED_UC_GPA, EPT_MT(WB), "step 5, fixed range now WB");
+	expect_leaf(_metadata, DATA_GPA + 2 * BLOCK, EPT_MT(WB),
+		    "step 5, touched with CD=1 before");
+	expect_leaf(_metadata, DATA_GPA, EPT_MT(UC), "step 5, variable range UC");
+	vm_teardown(&t);
+}
+
+/* What a VMM does at reset: CR0 with CD and NW, then MTRRs at 0. */
+static void reset_vcpu(struct kvm_vcpu *vcpu)
+{
+	struct kvm_sregs sregs;
+	int i;
+
+	vcpu_sregs_get(vcpu, &sregs);
+	sregs.cr0 |= X86_CR0_CD | X86_CR0_NW;
+	vcpu_sregs_set(vcpu, &sregs);
+	vcpu_set_msr(vcpu, MSR_DEFTYPE, 0);
+	vcpu_set_msr(vcpu, MSR_FIX64K, 0);
+	vcpu_set_msr(vcpu, MSR_FIX16K, 0);
+	vcpu_set_msr(vcpu, MSR_FIX16K + 1, 0);
+	for (i = 0; i < 8; i++)
+		vcpu_set_msr(vcpu, MSR_FIX4K + i, 0);
+	vcpu_set_msr(vcpu, MSR_MTRR_BASE0, 0);
+	vcpu_set_msr(vcpu, MSR_MTRR_MASK0, 0);
+}
+
+/*
+ * Two boots of a two-vCPU VM. In each, the BSP programs the MTRRs; then
+ * the AP, still with its reset MTRRs, loads the BSP's CR0 (CD=0) and
+ * touches RAM, which must stay WB: a CD=0 that follows no MTRR write
+ * commits nothing. Then it programs the BSP's MTRRs.
+ */
+TEST(ovmf_reboot)
+{
+	struct vm_setup s = {
+		.cap = true, .nc_dma = true, .nr_vcpus = 2,
+		.code = { guest_bsp, guest_ap },
+	};
+	struct kvm_vcpu *bsp, *ap;
+	struct kvm_sregs sregs;
+	struct test_vm t;
+	int boot;
+
+	if (!have_ept())
+		SKIP(return, "not Intel EPT");
+	if (!vm_setup(&t, &s))
+		SKIP(return, "no VGA bound to vfio-pci (no-IOMMU)");
+	bsp = t.vcpu[0];
+	ap = t.vcpu[1];
+	vcpu_sregs_get(bsp, &sregs);
+	vcpu_args_set(ap, 2, t.mtrrs_gva, sregs.cr0);
+
+	for (boot = 0; boot < 2; boot++) {
+		reset_vcpu(bsp);
+		reset_vcpu(ap);
+		ASSERT_EQ(run_to_sync(bsp), 1);
+		expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(WB), "BSP's RAM");
+		ASSERT_EQ(run_to_sync(ap), 2);
+		expect_leaf(_metadata, DATA_GPA + 2 * BLOCK, EPT_MT(WB),
+			    "AP's RAM after it loaded the BSP's CR0");
+		expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(WB),
+			    "BSP's RAM after the AP loaded the BSP's CR0");
+		ASSERT_EQ(run_to_sync(ap), 3);
+		expect_leaf(_metadata, DATA_GPA + 3 * BLOCK, EPT_MT(WB),
+			    "AP's RAM after it synced the MTRRs");
+		expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(WB),
+			    "BSP's RAM after the AP synced the MTRRs");
+	}
+	vm_teardown(&t);
+}
+
+/*
+ * A VMM restoring a vCPU (KVM_SET_SREGS with CD set, the MTRR MSRs, then
+ * KVM_SET_SREGS with the saved CR0, CD clear): clearing CD through SREGS
+ * commits the restored MTRRs, which make block 0 WB.
+ */
+TEST(sregs_restore)
+{
+	struct vm_setup s = {
+		.cap = true, .nc_dma = true, .nr_vcpus = 1,
+		.code = { guest_restored },
+	};
+	struct kvm_vcpu *vcpu;
+	struct kvm_sregs sregs;
+	struct test_vm t;
+
+	if (!have_ept())
+		SKIP(return, "not Intel EPT");
+	if (!vm_setup(&t, &s))
+		SKIP(return, "no VGA bound to vfio-pci (no-IOMMU)");
+	vcpu = t.vcpu[0];
+
+	ASSERT_EQ(run_to_sync(vcpu), 1);
+	expect_leaf(_metadata, DATA_GPA, EPT_MT(UC), "MTRR UC RAM");
+
+	vcpu_sregs_get(vcpu, &sregs);
+	sregs.cr0 |= X86_CR0_CD;
+	vcpu_sregs_set(vcpu, &sregs);
+	vcpu_set_msr(vcpu, MSR_MTRR_MASK0, 0);
+	sregs.cr0 &= ~X86_CR0_CD;
+	vcpu_sregs_set(vcpu, &sregs);
+
+	ASSERT_EQ(run_to_sync(vcpu), 1);
+	expect_leaf(_metadata, DATA_GPA, EPT_MT(WB), "RAM after the restore");
+	vm_teardown(&t);
+}
+
+/*
+ * The shadow EPT leaf of a nested guest follows L1's MTRRs, and an MTRR
+ * change L1 commits zaps it like any other leaf of the frame.
+ */
+TEST(nested_commit)
+{
+	struct vm_setup s = {
+		.cap = true, .nc_dma = true, .nr_vcpus = 1,
+		.code = { guest_l1 },
+	};
+	vm_vaddr_t vmx_gva;
+	struct vmx_pages *vmx;
+	struct kvm_vcpu *vcpu;
+	struct test_vm t;
+
+	if (!have_ept() || !kvm_cpu_has_ept())
+		SKIP(return, "no nested EPT");
+	if (!vm_setup(&t, &s))
+		SKIP(return, "no VGA bound to vfio-pci (no-IOMMU)");
+	vcpu = t.vcpu[0];
+	vmx = vcpu_alloc_vmx(t.vm, &vmx_gva);
+	prepare_eptp(vmx, t.vm, 0);
+	nested_map_memslot(vmx, t.vm, 0);
+	nested_map(vmx, t.vm, DATA_GPA + BLOCK, DATA_GPA + BLOCK, BLOCK);
+	vcpu_args_set(vcpu, 2, t.mtrrs_gva, vmx_gva);
+
+	ASSERT_EQ(run_to_sync(vcpu), 1);
+	expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(WB), "L2's RAM, MTRR WB");
+	ASSERT_EQ(run_to_sync(vcpu), 2);
+	expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(UC), "L2's RAM, now MTRR UC");
+	ASSERT_EQ(run_to_sync(vcpu), 0);
+	vm_teardown(&t);
+}
+
+TEST_HARNESS_MAIN
