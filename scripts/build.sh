@@ -16,7 +16,8 @@
 #   build.sh modules    the out-of-tree module(s) of the top-level Kbuild
 #   build.sh guest      /init, KVM selftests, demo, initramfs (arm64)
 #   build.sh guest-x86  /init, the NPT and EPT selftests, initramfs (x86_64)
-#   build.sh series     out/series: git format-patch of the series
+#   build.sh series     out/series/<n>-<tree>/: the series each tree takes,
+#                       with cover letters (scripts/format-series.py)
 #
 # MEMATTR_DEBUG=lockdep selects a PROVE_LOCKING/DEBUG_ATOMIC_SLEEP kernel
 # in out/build-arm64-lockdep.
@@ -347,9 +348,7 @@ build_guest_x86() {
 build_series() {
 	local dir=$OUT/series
 	rm -rf "$dir"
-	git -C "$TREE" format-patch -q --cover-letter --base=base -o "$dir" base..HEAD
-	python3 "$TOP/scripts/cover-letter.py" "$dir"/0000-cover-letter.patch \
-		"$TOP/patches/cover-letter"
+	python3 "$TOP/scripts/format-series.py" "$TREE" "$dir"
 }
 
 case "${1:-}" in

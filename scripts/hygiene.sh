@@ -13,7 +13,7 @@
 
 checkpatch() {
 	local p name ignore out
-	for p in "$OUT"/series/*.patch; do
+	for p in "$OUT"/series/*/*.patch; do
 		name=$(basename "$p")
 		[ "$name" = 0000-cover-letter.patch ] && continue
 		# "<patch name substring or *> <TYPE> | reason" lines that match.
