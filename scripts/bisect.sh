@@ -8,7 +8,8 @@
 #
 # Each commit is checked out in a worktree of out/linux of its own, so the
 # builds stay incremental from one commit to the next and out/linux is
-# left alone. The result is one line per commit and arch in
+# left alone. A commit that changes no file an arch's build reads is not
+# built again for it. The result is one line per commit and arch in
 # out/logs/bisect.txt, and the exit status is non-zero if any build failed.
 . "$(dirname "$0")/lib.sh"
 
@@ -43,12 +44,23 @@ out=$LOGS/bisect.txt
 : > "$out"
 failed=0
 n=0
+declare -A last
 for c in $(git -C "$TREE" rev-list --reverse base..memattr); do
 	n=$((n + 1))
 	git -C "$WT" checkout -q --detach "$c"
 	subject=$(git -C "$WT" log -1 --format=%s)
+	files=$(git -C "$WT" diff-tree --no-commit-id --name-only -r HEAD)
 	for arch in arm64 x86_64; do
 		log=$LOGS/bisect-$(printf %02d $n)-$arch.log
+		# A commit that changes no file this arch's build reads (only the
+		# other arch's directory, selftests, tools/memattr, documentation)
+		# leaves the tree this arch builds as the previous commit's.
+		other=$([ "$arch" = arm64 ] && echo x86 || echo arm64)
+		if [ "$n" -gt 1 ] && ! grep -qvE "^(arch/$other/|tools/testing/|tools/memattr/|Documentation/|MAINTAINERS$)" <<< "$files"; then
+			printf '%02d %-7s %s (no file its build reads changed)  %s\n' \
+				"$n" "$arch" "${last[$arch]}" "$subject" | tee -a "$out"
+			continue
+		fi
 		if [ "$arch" = arm64 ]; then
 			args=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 			      CC="ccache aarch64-linux-gnu-gcc")
@@ -61,6 +73,7 @@ for c in $(git -C "$TREE" rev-list --reverse base..memattr); do
 			st="FAILED (see $log)"
 			failed=$((failed + 1))
 		fi
+		last[$arch]=$st
 		printf '%02d %-7s %s  %s\n' "$n" "$arch" "$st" "$subject" | tee -a "$out"
 	done
 done

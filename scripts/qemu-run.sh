@@ -37,7 +37,9 @@ neoverse-n1)	cpuopt="neoverse-n1" machopt= ;;
 *)		die "unknown CPU model $cpu" ;;
 esac
 case "$mode" in
-platform)	platform="vfio_pci_core.nc_containment=0 vfio_pci_core.memattr_quirks=1234:11e8:intolerant,1b36:0005:mismatch-intolerant kunit.enable=0" ;;
+# The second memattr_quirks is malformed (no tolerance in its last entry):
+# it must be refused whole and leave the first one in force.
+platform)	platform="vfio_pci_core.nc_containment=0 vfio_pci_core.memattr_quirks=1234:11e8:intolerant,1b36:0005:mismatch-intolerant vfio_pci_core.memattr_quirks=1b36:0005:tolerant,1234:11e8 kunit.enable=0" ;;
 *)		platform="vfio_pci_core.memattr_quirks=1b36:0005:tolerant" ;;
 esac
 

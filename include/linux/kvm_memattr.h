@@ -43,7 +43,8 @@
  *    device memory (a BAR, anything KVM must not assume is RAM).
  *  - *provider*: the driver that mapped the memory into the VMM, e.g.
  *    vfio-pci for a BAR. It states what the memory tolerates through the
- *    VMA: VM_ALLOW_ANY_UNCACHED and the VMA's page protection.
+ *    VMA and its page tables: VM_ALLOW_ANY_UNCACHED and the page
+ *    protection.
  */
 
 /**
@@ -125,7 +126,8 @@ enum kvm_memattr_host {
  * union kvm_memattr_facts - Everything a mapping decision depends on.
  * @word: all facts, for copying, hashing and fuzzing.
  * @backing: &enum kvm_memattr_backing.
- * @host: &enum kvm_memattr_host, from the VMA's page protection.
+ * @host: &enum kvm_memattr_host: how the host maps the page (on arm64, the
+ *	memory type of its page-table entry).
  * @nc_allowed: the provider declared the memory safe for any non-cacheable
  *	type, including Normal-NC (VM_ALLOW_ANY_UNCACHED). vfio-pci sets it
  *	only for a BAR classified tolerant on a platform that guarantees

@@ -73,12 +73,17 @@ static const char * const tolerance_names[KVM_MEMATTR_TOL_NR] = {
 	[KVM_MEMATTR_TOL_MISMATCH_INTOLERANT] = "mismatch-intolerant",
 };
 
-static int parse_user_quirk(char *tok, struct memattr_user_quirk *q)
+/* Parses a copy, so that the caller can still name the entry it refuses. */
+static int parse_user_quirk(const char *entry, struct memattr_user_quirk *q)
 {
-	char *vendor = strsep(&tok, ":"), *device = strsep(&tok, ":");
+	char buf[32], *tok = buf, *vendor, *device;
 	unsigned int v, d;
 	int i;
 
+	if (strscpy(buf, entry, sizeof(buf)) < 0)
+		return -EINVAL;
+	vendor = strsep(&tok, ":");
+	device = strsep(&tok, ":");
 	if (!vendor || !device || !tok || kstrtouint(vendor, 16, &v) ||
 	    kstrtouint(device, 16, &d) || v > 0xffff || d > 0xffff)
 		return -EINVAL;

@@ -25,10 +25,16 @@ static bool memattr_has_fwb(struct kvm *kvm)
 	return kvm_pgtable_stage2_has_fwb(kvm->arch.mmu.pgt);
 }
 
-/* How the host maps the VMA: its MAIR index. */
-static u8 vma_host_type(struct vm_area_struct *vma)
+/**
+ * kvm_memattr_host_type() - The host memory type of a stage-1 AttrIndx.
+ * @attrindx: the AttrIndx field of a host page-table entry or page
+ *	protection, in place (masked with PTE_ATTRINDX_MASK).
+ *
+ * Return: the &enum kvm_memattr_host the host's MAIR gives that index.
+ */
+u8 kvm_memattr_host_type(pteval_t attrindx)
 {
-	switch (FIELD_GET(PTE_ATTRINDX_MASK, pgprot_val(vma->vm_page_prot))) {
+	switch (FIELD_GET(PTE_ATTRINDX_MASK, attrindx)) {
 	case MT_NORMAL:
 	case MT_NORMAL_TAGGED:
 		return KVM_MEMATTR_HOST_WB;
@@ -52,7 +58,9 @@ static u8 vma_host_type(struct vm_area_struct *vma)
  * tells KVM. The host type only counts for VM_PFNMAP and VM_MIXEDMAP
  * mappings, whose driver chose it for the memory it maps; a device pfn
  * behind any other VMA (devdax, for instance) keeps what 6.12 gave it,
- * Device.
+ * Device. Where the driver maps a page with another type than the VMA's
+ * (vmf_insert_pfn_prot()), mmu.c replaces the host type with the page's
+ * once it has looked the page up.
  *
  * Return: the facts.
  */
@@ -62,7 +70,8 @@ union kvm_memattr_facts kvm_memattr_vma_facts(struct kvm *kvm,
 	bool pfnmap = vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP);
 
 	return (union kvm_memattr_facts) {
-		.host = pfnmap ? vma_host_type(vma) : KVM_MEMATTR_HOST_DEVICE,
+		.host = pfnmap ? kvm_memattr_host_type(pgprot_val(vma->vm_page_prot)) :
+				 KVM_MEMATTR_HOST_DEVICE,
 		.nc_allowed = !!(vma->vm_flags & VM_ALLOW_ANY_UNCACHED),
 		.exact = !!(vma->vm_flags & VM_EXACT_MEMTYPE),
 		.mte = kvm_has_mte(kvm),

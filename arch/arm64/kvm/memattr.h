@@ -12,6 +12,7 @@
 
 #include <asm/kvm_pgtable.h>
 
+u8 kvm_memattr_host_type(pteval_t attrindx);
 union kvm_memattr_facts kvm_memattr_vma_facts(struct kvm *kvm,
 					      struct vm_area_struct *vma);
 int kvm_memattr_s2_prot(struct kvm_memattr_decision d,

@@ -42,6 +42,7 @@
 #define TESTMEM_TYPE_SHIFT	40
 #define TESTMEM_NC_ALLOWED	BIT_ULL(42)
 #define TESTMEM_EXACT		BIT_ULL(43)
+#define TESTMEM_FAULT_WC	BIT_ULL(44)
 
 #define PATTERN	0x0123456789abcdefULL
 
@@ -143,6 +144,7 @@ FIXTURE_VARIANT(pfnmap) {
 	uint64_t type;
 	bool nc_allowed;
 	bool exact;		/* VM_EXACT_MEMTYPE */
+	bool fault_wc;		/* pages mapped write-combining on fault */
 	/* NULL: cacheable device memory, decided by the capability */
 	const char *memtype;
 	const char *refused;	/* refused on every CPU, with this reason */
@@ -184,6 +186,21 @@ FIXTURE_VARIANT_ADD(pfnmap, cacheable) {
 };
 
 /*
+ * A driver may map the pages of a VMA with another memory type than the
+ * VMA's protection, as TTM maps a buffer in VRAM write-combining in a VMA
+ * created cacheable: KVM takes the type the host maps the page with, and
+ * neither maps it cacheable nor refuses it as cacheable.
+ */
+FIXTURE_VARIANT_ADD(pfnmap, wc_pages_in_cacheable_vma) {
+	.type = TESTMEM_CACHEABLE, .fault_wc = true, .memtype = "Device-nGnRE",
+};
+
+FIXTURE_VARIANT_ADD(pfnmap, wc_pages_in_cacheable_vma_nc_allowed) {
+	.type = TESTMEM_CACHEABLE, .fault_wc = true, .nc_allowed = true,
+	.memtype = "Normal-NC",
+};
+
+/*
  * Kernel RAM a driver maps VM_PFNMAP (DRM/TTM, remap_pfn_range() of kernel
  * pages): Normal-WB on every CPU, as any RAM, whatever FWB and DIC say.
  */
@@ -192,11 +209,12 @@ FIXTURE_VARIANT_ADD(pfnmap, kernel_ram) {
 };
 
 static void *map_testmem(int fd, uint64_t type, bool nc_allowed, bool exact,
-			 void *at)
+			 bool fault_wc, void *at)
 {
 	uint64_t off = type << TESTMEM_TYPE_SHIFT |
 		       (nc_allowed ? TESTMEM_NC_ALLOWED : 0) |
-		       (exact ? TESTMEM_EXACT : 0);
+		       (exact ? TESTMEM_EXACT : 0) |
+		       (fault_wc ? TESTMEM_FAULT_WC : 0);
 	void *area;
 
 	if (!at) {
@@ -220,7 +238,7 @@ FIXTURE_SETUP(pfnmap)
 	self->fd = open("/dev/memattr_testmem", O_RDWR);
 	ASSERT_GE(self->fd, 0);
 	self->hva = map_testmem(self->fd, variant->type, variant->nc_allowed,
-				variant->exact, NULL);
+				variant->exact, variant->fault_wc, NULL);
 	ASSERT_NE(self->hva, MAP_FAILED);
 
 	self->vm = vm_create_with_one_vcpu(&self->vcpu, guest_code);
@@ -355,7 +373,7 @@ TEST_F_TIMEOUT(pfnmap, stage2_memory_type, 120)
 	 * The memattr file tells what the policy gives device memory behind
 	 * the VMA; kernel RAM is RAM whatever the VMA says.
 	 */
-	if (variant->type == TESTMEM_RAM)
+	if (variant->type == TESTMEM_RAM || variant->fault_wc)
 		return;
 	ASSERT_EQ(memattr_lookup(self->vm, MEM_GPA, &l), 0);
 	EXPECT_EQ(l.start, MEM_GPA);
@@ -418,7 +436,8 @@ TEST(mte_refuses_cacheable_device_memory)
 	add_memslot(_metadata, vm, vcpu, hva, 0);
 
 	/* Then cacheable device memory replaces it. */
-	ASSERT_EQ(map_testmem(fd, TESTMEM_CACHEABLE, false, false, hva), hva);
+	ASSERT_EQ(map_testmem(fd, TESTMEM_CACHEABLE, false, false, false, hva),
+		  hva);
 	expect_refusal(_metadata, vm, vcpu, mte);
 
 	kvm_vm_free(vm);

@@ -617,6 +617,42 @@ TEST_F_TIMEOUT(override, containment_fixed_at_boot, 120)
  */
 #define QUIRKS_MAIN	"1b36:0005:tolerant"
 #define QUIRKS_PLATFORM	"1234:11e8:intolerant,1b36:0005:mismatch-intolerant"
+/*
+ * The boot without containment gives the parameter a second time, after
+ * QUIRKS_PLATFORM: a list whose first entry is good and whose second has
+ * no tolerance. It must be refused whole, with a log line naming the bad
+ * entry, leaving QUIRKS_PLATFORM as it was; applied entry by entry, it
+ * would make pci-testdev tolerant of Normal-NC.
+ */
+#define QUIRKS_MALFORMED_BAD	"1234:11e8"
+#define QUIRKS_MALFORMED	"1b36:0005:tolerant," QUIRKS_MALFORMED_BAD
+
+/* Whether the boot's kernel log, still whole in the ring, has @needle. */
+static bool boot_log_has(const char *needle)
+{
+	const char *const needles[] = { needle, NULL };
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	bool found;
+
+	if (fd < 0)
+		return false;
+	found = kmsg_find(fd, needles);
+	close(fd);
+	return found;
+}
+
+static bool cmdline_has(const char *needle)
+{
+	char buf[4096];
+	FILE *f = fopen("/proc/cmdline", "r");
+	bool found;
+
+	if (!f)
+		return false;
+	found = fgets(buf, sizeof(buf), f) && strstr(buf, needle);
+	fclose(f);
+	return found;
+}
 
 TEST_F_TIMEOUT(override, quirk_parameter, 120)
 {
@@ -641,6 +677,12 @@ TEST_F_TIMEOUT(override, quirk_parameter, 120)
 		EXPECT_STREQ(r.memtype, "Normal-NC");
 		return;
 	}
+
+	ASSERT_TRUE(cmdline_has(" vfio_pci_core.memattr_quirks=" QUIRKS_MALFORMED " "))
+		TH_LOG("boot with vfio_pci_core.memattr_quirks=" QUIRKS_MALFORMED
+		       " after " QUIRKS_PLATFORM);
+	EXPECT_TRUE(boot_log_has("memattr_quirks: bad entry '"
+				 QUIRKS_MALFORMED_BAD "'"));
 
 	expect_class(_metadata, self->edu, 0, "device", "quirk-intolerant");
 	EXPECT_EQ(vfio_bar_sysfs_write(self->edu, 0, "override", "normal-nc"),

@@ -15,6 +15,9 @@
  *                 3: kernel RAM, cacheable (the first RAM_SIZE bytes only)
  *   bit  42       set VM_ALLOW_ANY_UNCACHED
  *   bit  43       set VM_EXACT_MEMTYPE
+ *   bit  44       map each page on fault, write-combining whatever the VMA's
+ *                 protection says, as TTM maps a buffer with the caching of
+ *                 its placement (vmf_insert_pfn_prot())
  *
  * Load with base= and size= (bytes, page aligned) naming that memory.
  */
@@ -37,6 +40,7 @@ MODULE_PARM_DESC(size, "size in bytes of the memory to expose");
 #define TESTMEM_TYPE_MASK	GENMASK_ULL(41, 40)
 #define TESTMEM_NC_ALLOWED	BIT_ULL(42)
 #define TESTMEM_EXACT		BIT_ULL(43)
+#define TESTMEM_FAULT_WC	BIT_ULL(44)
 
 enum { TESTMEM_CACHEABLE, TESTMEM_WC, TESTMEM_DEVICE, TESTMEM_RAM };
 
@@ -44,6 +48,20 @@ enum { TESTMEM_CACHEABLE, TESTMEM_WC, TESTMEM_DEVICE, TESTMEM_RAM };
 #define RAM_SIZE	SZ_4M
 #define RAM_ORDER	get_order(RAM_SIZE)
 static struct page *ram;
+
+static vm_fault_t testmem_fault_wc(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	u64 start = ((u64)vma->vm_pgoff << PAGE_SHIFT) & TESTMEM_OFFSET_MASK;
+	unsigned long pfn = PHYS_PFN(base + start + vmf->address - vma->vm_start);
+
+	return vmf_insert_pfn_prot(vma, vmf->address, pfn,
+				   pgprot_writecombine(vma->vm_page_prot));
+}
+
+static const struct vm_operations_struct testmem_fault_wc_ops = {
+	.fault = testmem_fault_wc,
+};
 
 static int testmem_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -81,6 +99,13 @@ static int testmem_mmap(struct file *file, struct vm_area_struct *vma)
 		vm_flags_set(vma, VM_EXACT_MEMTYPE);
 	vm_flags_set(vma, VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
 
+	if (off & TESTMEM_FAULT_WC) {
+		if (kernel_ram)
+			return -EINVAL;
+		vm_flags_set(vma, VM_PFNMAP);
+		vma->vm_ops = &testmem_fault_wc_ops;
+		return 0;
+	}
 	if (kernel_ram)
 		pfn = page_to_pfn(ram) + (start >> PAGE_SHIFT);
 	else
