@@ -201,9 +201,10 @@ static bool is_memory_bar(struct pci_dev *pdev, int index)
  * @index: the BAR.
  * @vma: its new mapping.
  *
- * Sets the page protection and VM_ALLOW_ANY_UNCACHED of @vma from the BAR's
- * current class. The VMA keeps them for its lifetime: a class that changes
- * later applies to later mappings.
+ * Sets the page protection and the VM flag that tells KVM the BAR's class
+ * (VM_ALLOW_ANY_UNCACHED for Normal-NC, VM_EXACT_MEMTYPE for Device-exact)
+ * on @vma. The class cannot change while the device is open, which every
+ * mapping of it keeps it.
  *
  * Return: 0, or the negative errno of a classification that is refused.
  */
@@ -234,7 +235,8 @@ int vfio_pci_memattr_mmap(struct vfio_pci_core_device *vdev, int index,
  * @index: the BAR.
  *
  * pci_iomap() maps a BAR with the architecture's ioremap() type, which on
- * arm64 is Device-nGnRE, while userspace and KVM map it Device-nGnRnE. A
+ * arm64 is Device-nGnRE, while userspace maps it Device-nGnRnE (and KVM
+ * Device-nGnRnE only for the Device-exact class). A
  * device that tolerates no alias of another memory type gets a
  * non-posted mapping, the userspace type, where the architecture has one.
  *

@@ -199,6 +199,7 @@ static void zap_queued(struct kvm *kvm, struct kvm_memattr_x86 *ma)
 {
 	struct kvm_memattr_gfn_ranges todo;
 	unsigned int i;
+	int idx;
 
 	mutex_lock(&ma->zap_lock);
 	spin_lock(&ma->lock);
@@ -207,8 +208,14 @@ static void zap_queued(struct kvm *kvm, struct kvm_memattr_x86 *ma)
 	ma->zapping++;
 	spin_unlock(&ma->lock);
 
+	/*
+	 * Zapping walks the memslots where the VM has rmaps, and a zap can
+	 * come from an ioctl (KVM_SET_SREGS, KVM-VFIO) as well as from KVM_RUN.
+	 */
+	idx = srcu_read_lock(&kvm->srcu);
 	for (i = 0; i < todo.nr; i++)
 		kvm_zap_gfn_range(kvm, todo.r[i].start, todo.r[i].end);
+	srcu_read_unlock(&kvm->srcu, idx);
 
 	spin_lock(&ma->lock);
 	ma->zapping--;
@@ -267,6 +274,12 @@ static void vcpu_changed(struct kvm_vcpu *vcpu, bool cr0_cd, bool cr0_changed,
 		kvm_memattr_mtrr_vm_write(&ma->mtrr, &m, cr0_cd, &pending, f,
 					  &frames);
 		__assign_bit(idx, host ? ma->restored : ma->pending, pending);
+		/*
+		 * The VMM replaced what the guest wrote (a reset, a restore):
+		 * the guest's next CD clear has nothing of its own to commit.
+		 */
+		if (host)
+			__clear_bit(idx, ma->pending);
 	}
 	write_seqcount_end(&ma->seq);
 	queue(ma, &frames);

@@ -27,7 +27,7 @@
  * @zap_lock: held by the vCPU that zaps; the others wait for it and then
  *	find their frames zapped.
  * @pending: by vCPU index, the vCPUs whose guest wrote MTRRs with CR0.CD
- *	set and has not cleared it since.
+ *	set and has not cleared it since, nor had them written by the VMM.
  * @restored: by vCPU index, the vCPUs whose MTRRs the VMM set with CR0.CD
  *	set, and whose CR0.CD the VMM has not cleared since.
  *

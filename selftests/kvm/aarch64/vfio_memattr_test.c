@@ -975,6 +975,9 @@ FIXTURE_SETUP(placement)
 {
 	char bdf[16];
 
+	/* The block sizes and fault counts below are those of 4 KiB pages. */
+	if (getpagesize() != SZ_4K)
+		SKIP(return, "%d-byte pages", getpagesize());
 	if (!vfio_bar_find(0x1af4, 0x1110, 2, variant->size, bdf, sizeof(bdf)))
 		SKIP(return, "no ivshmem with a %lu MiB BAR2", variant->size >> 20);
 	vfio_bar_open(&self->dev, bdf);
@@ -1055,6 +1058,9 @@ FIXTURE_SETUP(follow)
 {
 	char bdf[16];
 
+	/* The block sizes and fault counts below are those of 4 KiB pages. */
+	if (getpagesize() != SZ_4K)
+		SKIP(return, "%d-byte pages", getpagesize());
 	if (!vfio_bar_find(0x1af4, 0x1110, 2, SZ_64M, bdf, sizeof(bdf)))
 		SKIP(return, "no ivshmem with a 64 MiB BAR2");
 	vfio_bar_open(&self->dev, bdf);

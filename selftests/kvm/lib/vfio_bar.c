@@ -301,7 +301,10 @@ void vm_debugfs_path(struct kvm_vm *vm, const char *file, char *buf, size_t len)
 
 uint64_t s2_level_size(int level)
 {
-	return 1ULL << (12 + 9 * (3 - level));
+	/* Stage 2 uses the host's granule: 8-byte entries per table page. */
+	int shift = __builtin_ctz(getpagesize());
+
+	return 1ULL << (shift + (shift - 3) * (3 - level));
 }
 
 static const char *const memtypes[] = {
@@ -438,7 +441,7 @@ struct s2_leaves s2_count_leaves(struct kvm_vm *vm, uint64_t gpa,
 			n.blocks_2m += (r.end - r.start) >> 21;
 			break;
 		default:
-			n.pages += (r.end - r.start) >> 12;
+			n.pages += (r.end - r.start) / getpagesize();
 			break;
 		}
 	}

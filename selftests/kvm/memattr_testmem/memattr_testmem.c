@@ -142,7 +142,8 @@ static int __init testmem_init(void)
 			return -EINVAL;
 		}
 	}
-	ram = alloc_pages(GFP_KERNEL | __GFP_ZERO, RAM_ORDER);
+	/* Compound, so that every page has a reference KVM can take. */
+	ram = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_COMP, RAM_ORDER);
 	if (!ram)
 		return -ENOMEM;
 	ret = misc_register(&testmem_dev);

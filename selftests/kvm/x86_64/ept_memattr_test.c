@@ -12,8 +12,9 @@
  * as firmware and Linux do (CR0.CD set, MTRRs disabled, written, enabled,
  * CD cleared), through the five steps of the per-VM MTRR discussion
  * (a fixed range UC, CD set, MTRRs disabled, the range made WB and
- * MTRRs enabled, CD cleared), and through a reboot in which an AP loads
- * the BSP's CR0 before it syncs its MTRRs, as EDK2's MpInitLib does.
+ * MTRRs enabled, CD cleared), through a reboot in which an AP loads the
+ * BSP's CR0 before it syncs its MTRRs, as EDK2's MpInitLib does, and
+ * through an AP the VMM resets while it programs its MTRRs.
  *
  * A nested guest's accesses get shadow EPT leaves for the same frames: an
  * MTRR change L1 commits must reach those too.
@@ -197,6 +198,26 @@ static void guest_ap(const struct mtrrs *m, uint64_t bsp_cr0)
 		touch(DATA_GPA + 3 * BLOCK);
 		GUEST_SYNC(3);
 	}
+}
+
+/*
+ * An AP stopped in the middle of programming its MTRRs: CD set, MTRRs
+ * written, CD never cleared (parked, or reset mid-window). The VMM then
+ * resets it, and it loads the BSP's CR0, CD=0, as OVMF's APs do.
+ */
+static void guest_ap_parked(const struct mtrrs *m, uint64_t bsp_cr0)
+{
+	struct mtrrs uc = *m;
+
+	/* What it was writing: block 2 UC. */
+	uc.base0 = (DATA_GPA + 2 * BLOCK) | UC;
+	cache_disable();
+	mtrr_write(&uc);
+	GUEST_SYNC(1);
+	set_cr0(bsp_cr0);
+	touch(DATA_GPA + 2 * BLOCK);
+	GUEST_SYNC(2);
+	GUEST_DONE();
 }
 
 /* A vCPU whose MTRRs the host restores: it touches block 0 each round. */
@@ -625,10 +646,22 @@ TEST(ovmf_reboot)
 }
 
 /*
- * A VMM restoring a vCPU (KVM_SET_SREGS with CD set, the MTRR MSRs, then
- * KVM_SET_SREGS with the saved CR0, CD clear): clearing CD through SREGS
- * commits the restored MTRRs, which make block 0 WB.
+ * What a VMM restoring a vCPU does: KVM_SET_SREGS with CD set, the MTRR
+ * MSRs, then KVM_SET_SREGS with the saved CR0, CD clear. Clearing CD
+ * through SREGS commits the restored MTRRs, which make block 0 WB.
  */
+static void restore_block0_wb(struct kvm_vcpu *vcpu)
+{
+	struct kvm_sregs sregs;
+
+	vcpu_sregs_get(vcpu, &sregs);
+	sregs.cr0 |= X86_CR0_CD;
+	vcpu_sregs_set(vcpu, &sregs);
+	vcpu_set_msr(vcpu, MSR_MTRR_MASK0, 0);
+	sregs.cr0 &= ~X86_CR0_CD;
+	vcpu_sregs_set(vcpu, &sregs);
+}
+
 TEST(sregs_restore)
 {
 	struct vm_setup s = {
@@ -636,7 +669,6 @@ TEST(sregs_restore)
 		.code = { guest_restored },
 	};
 	struct kvm_vcpu *vcpu;
-	struct kvm_sregs sregs;
 	struct test_vm t;
 
 	if (!have_ept())
@@ -647,16 +679,42 @@ TEST(sregs_restore)
 
 	ASSERT_EQ(run_to_sync(vcpu), 1);
 	expect_leaf(_metadata, DATA_GPA, EPT_MT(UC), "MTRR UC RAM");
-
-	vcpu_sregs_get(vcpu, &sregs);
-	sregs.cr0 |= X86_CR0_CD;
-	vcpu_sregs_set(vcpu, &sregs);
-	vcpu_set_msr(vcpu, MSR_MTRR_MASK0, 0);
-	sregs.cr0 &= ~X86_CR0_CD;
-	vcpu_sregs_set(vcpu, &sregs);
-
+	restore_block0_wb(vcpu);
 	ASSERT_EQ(run_to_sync(vcpu), 1);
 	expect_leaf(_metadata, DATA_GPA, EPT_MT(WB), "RAM after the restore");
+	vm_teardown(&t);
+}
+
+/*
+ * An AP the VMM resets while it programs its MTRRs (CD set, MTRRs
+ * written) loses what it wrote: when it then clears CD without writing
+ * again, it commits nothing, and RAM keeps the BSP's MTRRs (block 2 WB).
+ */
+TEST(reset_while_programming)
+{
+	struct vm_setup s = {
+		.cap = true, .nc_dma = true, .nr_vcpus = 2,
+		.code = { guest_bsp, guest_ap_parked },
+	};
+	struct kvm_vcpu *bsp, *ap;
+	struct kvm_sregs sregs;
+	struct test_vm t;
+
+	if (!have_ept())
+		SKIP(return, "not Intel EPT");
+	if (!vm_setup(&t, &s))
+		SKIP(return, "no VGA bound to vfio-pci (no-IOMMU)");
+	bsp = t.vcpu[0];
+	ap = t.vcpu[1];
+	vcpu_sregs_get(bsp, &sregs);
+	vcpu_args_set(ap, 2, t.mtrrs_gva, sregs.cr0);
+
+	ASSERT_EQ(run_to_sync(bsp), 1);
+	ASSERT_EQ(run_to_sync(ap), 1);
+	reset_vcpu(ap);
+	ASSERT_EQ(run_to_sync(ap), 2);
+	expect_leaf(_metadata, DATA_GPA + 2 * BLOCK, EPT_MT(WB),
+		    "RAM the reset AP touched after loading the BSP's CR0");
 	vm_teardown(&t);
 }
 
