@@ -19,8 +19,10 @@
  * A nested guest's accesses get shadow EPT leaves for the same frames: an
  * MTRR change L1 commits must reach those too.
  *
- * Needs VMX with EPT: runs under Bochs (scripts/bochs-x86.sh); skips
- * elsewhere.
+ * The leaves' sizes too: a 2M block the MTRRs give one type is one 2M
+ * leaf, a block a range boundary splits 4K leaves.
+ *
+ * Needs VMX with EPT (under emulation, Bochs has it); skips elsewhere.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -142,6 +144,23 @@ static void guest_basic(const struct mtrrs *m)
 	set_cr0(get_cr0() & ~X86_CR0_CD);
 	touch(DATA_GPA + 2 * BLOCK);
 	GUEST_SYNC(3);
+	GUEST_DONE();
+}
+
+/*
+ * Programs @m with its variable range moved to the upper half of block 0,
+ * then touches both halves of block 0 and block 1.
+ */
+static void guest_split(const struct mtrrs *m)
+{
+	struct mtrrs split = *m;
+
+	split.base0 = (DATA_GPA + BLOCK / 2) | UC;
+	split.mask0 = m->mask0 | BLOCK / 2;
+	program(&split);
+	touch(DATA_GPA);
+	touch(DATA_GPA + BLOCK / 2);
+	touch(DATA_GPA + BLOCK);
 	GUEST_DONE();
 }
 
@@ -300,15 +319,18 @@ static void tracing_write(const char *file, const char *val)
 
 /*
  * The memory type and IPAT of the last leaf KVM installed over @gpa since
- * the trace was cleared, or ~0 if there is none. The guest touched @gpa
+ * the trace was cleared, or ~0 if there is none; its level (1 for 4K, 2
+ * for 2M) in @found_level, 0 if there is none. The guest touched @gpa
  * after any zap, so the last leaf is the current one.
  */
-static uint64_t leaf(uint64_t gpa)
+static uint64_t leaf_at(uint64_t gpa, int *found_level)
 {
 	unsigned long long g, spte, found = ~0ULL;
 	char line[512], *ev;
 	int level;
 	FILE *f;
+
+	*found_level = 0;
 
 	f = fopen(TRACING "/trace", "r");
 	TEST_ASSERT(f, "open " TRACING "/trace");
@@ -317,11 +339,20 @@ static uint64_t leaf(uint64_t gpa)
 		if (!ev || sscanf(ev, "kvm_mmu_set_spte: gfn %llx spte %llx (%*[^)]) level %d",
 				  &g, &spte, &level) != 3)
 			continue;
-		if (gpa >> 12 >= g && gpa >> 12 < g + (1ULL << (9 * (level - 1))))
+		if (gpa >> 12 >= g && gpa >> 12 < g + (1ULL << (9 * (level - 1)))) {
 			found = spte & EPT_BITS;
+			*found_level = level;
+		}
 	}
 	fclose(f);
 	return found;
+}
+
+static uint64_t leaf(uint64_t gpa)
+{
+	int level;
+
+	return leaf_at(gpa, &level);
 }
 
 struct vm_setup {
@@ -389,6 +420,24 @@ static void default_mtrrs(struct kvm_vm *vm, struct mtrrs *m)
 }
 
 /*
+ * KVM maps a 2M leaf only where the host maps the memory with a huge
+ * page. Linux turns THP off on machines with less than 512 MiB, as the
+ * Bochs guest is: the admin may turn it on, and the RAM regions madvise.
+ */
+static void thp_on(void)
+{
+	const char *path = "/sys/kernel/mm/transparent_hugepage/enabled";
+	char buf[64] = "";
+	int fd = open(path, O_RDWR);
+
+	TEST_ASSERT(fd >= 0, "open %s", path);
+	TEST_ASSERT(read(fd, buf, sizeof(buf) - 1) > 0, "read %s", path);
+	if (strstr(buf, "[never]"))
+		TEST_ASSERT(pwrite(fd, "madvise", 7, 0) == 7, "write %s", path);
+	close(fd);
+}
+
+/*
  * A VM with the VGA's BAR0 and four blocks of RAM mapped 1:1, the first
  * MiB aliased at LOW_GVA, and @s's capability, non-coherent DMA and vCPUs.
  * Every vCPU gets the guest's copy of the MTRRs as its first argument.
@@ -400,6 +449,7 @@ static bool vm_setup(struct test_vm *t, const struct vm_setup *s)
 	memset(t, 0, sizeof(*t));
 	if (!noiommu_open(t))
 		return false;
+	thp_on();
 	t->vm = vm_create(s->nr_vcpus);
 	if (s->cap)
 		vm_enable_cap(t->vm, KVM_CAP_X86_HONOR_GUEST_MTRRS, 1);
@@ -458,6 +508,21 @@ static void expect_leaf(struct __test_metadata *_metadata, uint64_t gpa,
 	EXPECT_EQ(found, bits)
 		TH_LOG("%s at %#lx: leaf bits %#lx, expected %#lx", what, gpa,
 		       found, bits);
+}
+
+/* The leaf over @gpa must have memory type and IPAT @bits and @level. */
+static void expect_leaf_level(struct __test_metadata *_metadata, uint64_t gpa,
+			      uint64_t bits, int level, const char *what)
+{
+	int found_level;
+	uint64_t found = leaf_at(gpa, &found_level);
+
+	EXPECT_EQ(found, bits)
+		TH_LOG("%s at %#lx: leaf bits %#lx, expected %#lx", what, gpa,
+		       found, bits);
+	EXPECT_EQ(found_level, level)
+		TH_LOG("%s at %#lx: leaf level %d, expected %d", what, gpa,
+		       found_level, level);
 }
 
 /*
@@ -541,15 +606,45 @@ TEST(honored_leaves)
 	vcpu = t.vcpu[0];
 
 	ASSERT_EQ(run_to_sync(vcpu), 1);
-	expect_leaf(_metadata, DATA_GPA, EPT_MT(UC), "MTRR UC RAM");
-	expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(WB), "MTRR WB RAM");
+	/* A block of one MTRR type is one 2M leaf, of either type. */
+	expect_leaf_level(_metadata, DATA_GPA, EPT_MT(UC), 2, "MTRR UC RAM");
+	expect_leaf_level(_metadata, DATA_GPA + BLOCK, EPT_MT(WB), 2,
+			  "MTRR WB RAM");
 	expect_leaf(_metadata, FIXED_UC_GPA, EPT_MT(UC), "fixed-range UC RAM");
 	expect_leaf(_metadata, BAR_GPA, EPT_MT(UC), "BAR");
 	ASSERT_EQ(run_to_sync(vcpu), 2);
-	expect_leaf(_metadata, DATA_GPA + 2 * BLOCK, EPT_MT(UC) | EPT_IPAT,
-		    "RAM touched with CD=1");
+	expect_leaf_level(_metadata, DATA_GPA + 2 * BLOCK, EPT_MT(UC) | EPT_IPAT,
+			  2, "RAM touched with CD=1");
 	ASSERT_EQ(run_to_sync(vcpu), 3);
-	expect_leaf(_metadata, DATA_GPA + 2 * BLOCK, EPT_MT(WB), "RAM after CD=0");
+	expect_leaf_level(_metadata, DATA_GPA + 2 * BLOCK, EPT_MT(WB), 2,
+			  "RAM after CD=0");
+	vm_teardown(&t);
+}
+
+/*
+ * A block whose halves have two MTRR types is mapped with 4K leaves, each
+ * of its half's type; the uniform block next to it still with one 2M leaf.
+ */
+TEST(split_leaves)
+{
+	struct vm_setup s = {
+		.cap = true, .nc_dma = true, .nr_vcpus = 1,
+		.code = { guest_split },
+	};
+	struct test_vm t;
+
+	if (!have_ept())
+		SKIP(return, "not Intel EPT");
+	if (!vm_setup(&t, &s))
+		SKIP(return, "no VGA bound to vfio-pci (no-IOMMU)");
+
+	ASSERT_EQ(run_to_sync(t.vcpu[0]), 0);
+	expect_leaf_level(_metadata, DATA_GPA, EPT_MT(WB), 1,
+			  "WB half of a split block");
+	expect_leaf_level(_metadata, DATA_GPA + BLOCK / 2, EPT_MT(UC), 1,
+			  "UC half of a split block");
+	expect_leaf_level(_metadata, DATA_GPA + BLOCK, EPT_MT(WB), 2,
+			  "uniform WB block");
 	vm_teardown(&t);
 }
 
@@ -579,6 +674,53 @@ TEST(five_steps)
 		    "step 5, touched with CD=1 before");
 	expect_leaf(_metadata, DATA_GPA, EPT_MT(UC), "step 5, variable range UC");
 	vm_teardown(&t);
+}
+
+/*
+ * Leaves KVM zapped since the trace was cleared, from
+ * kvmmmu:kvm_tdp_mmu_spte_changed: a present leaf (R, W or X set; level
+ * 1, or 2 with bit 7) replaced by a non-present SPTE. In @leaves[0] the
+ * 4K ones, in @leaves[1] the 2M ones.
+ */
+#define SPTE_CHANGED	"kvm_tdp_mmu_spte_changed: as id "
+
+static void zapped(int leaves[2])
+{
+	unsigned long long g, old, new;
+	char line[512], *ev;
+	int level, as;
+	FILE *f;
+
+	leaves[0] = 0;
+	leaves[1] = 0;
+	f = fopen(TRACING "/trace", "r");
+	TEST_ASSERT(f, "open " TRACING "/trace");
+	while (fgets(line, sizeof(line), f)) {
+		ev = strstr(line, SPTE_CHANGED);
+		if (!ev)
+			continue;
+		ev += strlen(SPTE_CHANGED);
+		if (sscanf(ev, "%d gfn %llx level %d old_spte %llx new_spte %llx",
+			   &as, &g, &level, &old, &new) != 5)
+			continue;
+		if (!(old & 7) || (new & 7) ||
+		    (level > 1 && !(old & BIT_ULL(7))) || level > 2)
+			continue;
+		leaves[level - 1]++;
+	}
+	fclose(f);
+}
+
+/* Prints the leaves zapped since @before, and updates it. */
+static void print_zapped(int before[2], int boot, const char *step)
+{
+	int now[2];
+
+	zapped(now);
+	printf("# boot %d, %s: %d 4K and %d 2M leaves zapped\n", boot, step,
+	       now[0] - before[0], now[1] - before[1]);
+	before[0] = now[0];
+	before[1] = now[1];
 }
 
 /* What a VMM does at reset: CR0 with CD and NW, then MTRRs at 0. */
@@ -613,9 +755,9 @@ TEST(ovmf_reboot)
 		.code = { guest_bsp, guest_ap },
 	};
 	struct kvm_vcpu *bsp, *ap;
+	int boot, zaps[2] = { 0 };
 	struct kvm_sregs sregs;
 	struct test_vm t;
-	int boot;
 
 	if (!have_ept())
 		SKIP(return, "not Intel EPT");
@@ -625,23 +767,30 @@ TEST(ovmf_reboot)
 	ap = t.vcpu[1];
 	vcpu_sregs_get(bsp, &sregs);
 	vcpu_args_set(ap, 2, t.mtrrs_gva, sregs.cr0);
+	/* The cost, in leaves zapped, of each step (printed, not checked). */
+	tracing_write("events/kvmmmu/kvm_tdp_mmu_spte_changed/enable", "1");
 
 	for (boot = 0; boot < 2; boot++) {
 		reset_vcpu(bsp);
 		reset_vcpu(ap);
+		print_zapped(zaps, boot, "VMM reset");
 		ASSERT_EQ(run_to_sync(bsp), 1);
+		print_zapped(zaps, boot, "BSP programs the MTRRs");
 		expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(WB), "BSP's RAM");
 		ASSERT_EQ(run_to_sync(ap), 2);
+		print_zapped(zaps, boot, "AP loads the BSP's CR0");
 		expect_leaf(_metadata, DATA_GPA + 2 * BLOCK, EPT_MT(WB),
 			    "AP's RAM after it loaded the BSP's CR0");
 		expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(WB),
 			    "BSP's RAM after the AP loaded the BSP's CR0");
 		ASSERT_EQ(run_to_sync(ap), 3);
+		print_zapped(zaps, boot, "AP syncs the MTRRs");
 		expect_leaf(_metadata, DATA_GPA + 3 * BLOCK, EPT_MT(WB),
 			    "AP's RAM after it synced the MTRRs");
 		expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(WB),
 			    "BSP's RAM after the AP synced the MTRRs");
 	}
+	tracing_write("events/kvmmmu/kvm_tdp_mmu_spte_changed/enable", "0");
 	vm_teardown(&t);
 }
 
