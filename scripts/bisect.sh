@@ -59,6 +59,7 @@ for c in $(git -C "$TREE" rev-list --reverse base..memattr); do
 		if [ "$n" -gt 1 ] && ! grep -qvE "^(arch/$other/|tools/testing/|tools/memattr/|Documentation/|MAINTAINERS$)" <<< "$files"; then
 			printf '%02d %-7s %s (no file its build reads changed)  %s\n' \
 				"$n" "$arch" "${last[$arch]}" "$subject" | tee -a "$out"
+			[ "${last[$arch]}" = ok ] || failed=$((failed + 1))
 			continue
 		fi
 		if [ "$arch" = arm64 ]; then
