@@ -199,7 +199,6 @@ static void zap_queued(struct kvm *kvm, struct kvm_memattr_x86 *ma)
 {
 	struct kvm_memattr_gfn_ranges todo;
 	unsigned int i;
-	int idx;
 
 	mutex_lock(&ma->zap_lock);
 	spin_lock(&ma->lock);
@@ -208,14 +207,9 @@ static void zap_queued(struct kvm *kvm, struct kvm_memattr_x86 *ma)
 	ma->zapping++;
 	spin_unlock(&ma->lock);
 
-	/*
-	 * Zapping walks the memslots where the VM has rmaps, and a zap can
-	 * come from an ioctl (KVM_SET_SREGS, KVM-VFIO) as well as from KVM_RUN.
-	 */
-	idx = srcu_read_lock(&kvm->srcu);
+	/* kvm_zap_gfn_range() takes kvm->srcu: ioctls may zap too. */
 	for (i = 0; i < todo.nr; i++)
 		kvm_zap_gfn_range(kvm, todo.r[i].start, todo.r[i].end);
-	srcu_read_unlock(&kvm->srcu, idx);
 
 	spin_lock(&ma->lock);
 	ma->zapping--;
