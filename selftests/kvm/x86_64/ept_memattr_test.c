@@ -440,10 +440,12 @@ static void thp_on(void)
 /*
  * A VM with the VGA's BAR0 and four blocks of RAM mapped 1:1, the first
  * MiB aliased at LOW_GVA, and @s's capability, non-coherent DMA and vCPUs.
- * Every vCPU gets the guest's copy of the MTRRs as its first argument.
+ * Every vCPU gets the guest's copy of the MTRRs as its first argument and
+ * the first vCPU's CR0 as its second, which an AP loads as OVMF's do.
  */
 static bool vm_setup(struct test_vm *t, const struct vm_setup *s)
 {
+	struct kvm_sregs sregs;
 	int i;
 
 	memset(t, 0, sizeof(*t));
@@ -467,8 +469,9 @@ static bool vm_setup(struct test_vm *t, const struct vm_setup *s)
 	t->mtrrs_gva = vm_vaddr_alloc_page(t->vm);
 	t->mtrrs = addr_gva2hva(t->vm, t->mtrrs_gva);
 	default_mtrrs(t->vm, t->mtrrs);
+	vcpu_sregs_get(t->vcpu[0], &sregs);
 	for (i = 0; i < s->nr_vcpus; i++)
-		vcpu_args_set(t->vcpu[i], 1, t->mtrrs_gva);
+		vcpu_args_set(t->vcpu[i], 2, t->mtrrs_gva, sregs.cr0);
 
 	/* After the vCPUs, as QEMU realizes a vfio-pci device. */
 	if (s->nc_dma) {
@@ -756,7 +759,6 @@ TEST(ovmf_reboot)
 	};
 	struct kvm_vcpu *bsp, *ap;
 	int boot, zaps[2] = { 0 };
-	struct kvm_sregs sregs;
 	struct test_vm t;
 
 	if (!have_ept())
@@ -765,8 +767,6 @@ TEST(ovmf_reboot)
 		SKIP(return, "no VGA bound to vfio-pci (no-IOMMU)");
 	bsp = t.vcpu[0];
 	ap = t.vcpu[1];
-	vcpu_sregs_get(bsp, &sregs);
-	vcpu_args_set(ap, 2, t.mtrrs_gva, sregs.cr0);
 	/* The cost, in leaves zapped, of each step (printed, not checked). */
 	tracing_write("events/kvmmmu/kvm_tdp_mmu_spte_changed/enable", "1");
 
@@ -846,7 +846,6 @@ TEST(reset_while_programming)
 		.code = { guest_bsp, guest_ap_parked },
 	};
 	struct kvm_vcpu *bsp, *ap;
-	struct kvm_sregs sregs;
 	struct test_vm t;
 
 	if (!have_ept())
@@ -855,8 +854,6 @@ TEST(reset_while_programming)
 		SKIP(return, "no VGA bound to vfio-pci (no-IOMMU)");
 	bsp = t.vcpu[0];
 	ap = t.vcpu[1];
-	vcpu_sregs_get(bsp, &sregs);
-	vcpu_args_set(ap, 2, t.mtrrs_gva, sregs.cr0);
 
 	ASSERT_EQ(run_to_sync(bsp), 1);
 	ASSERT_EQ(run_to_sync(ap), 1);
