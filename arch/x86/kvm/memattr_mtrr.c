@@ -21,6 +21,7 @@
 #include <linux/bits.h>
 #include <linux/export.h>
 #include <linux/kvm_memattr.h>
+#include <kunit/visibility.h>
 
 #include "memattr_mtrr.h"
 
@@ -66,7 +67,7 @@ u64 kvm_memattr_mtrr_gfn_limit(const struct kvm_memattr_mtrrs *m)
 {
 	return 1ULL << (phys_bits(m) - 12);
 }
-EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_gfn_limit);
+EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_mtrr_gfn_limit);
 
 static bool fixed_enabled(const struct kvm_memattr_mtrrs *m)
 {
@@ -165,7 +166,7 @@ u8 kvm_memattr_mtrr_type(const struct kvm_memattr_mtrrs *m, u64 gfn)
 		type = mtrr_memtype(m->deftype & MTRR_DEF_TYPE);
 	return type;
 }
-EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_type);
+EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_mtrr_type);
 
 /* Whether every variable range in use is one contiguous range. */
 static bool vars_contiguous(const struct kvm_memattr_mtrrs *m)
@@ -236,7 +237,7 @@ bool kvm_memattr_mtrr_uniform(const struct kvm_memattr_mtrrs *m, u64 gfn,
 			return false;
 	return true;
 }
-EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_uniform);
+EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_mtrr_uniform);
 
 static u64 gfn_min(u64 a, u64 b)
 {
@@ -307,7 +308,7 @@ void kvm_memattr_ranges_add(struct kvm_memattr_gfn_ranges *set, u64 start,
 	set->r[i].end = end;
 	set->nr++;
 }
-EXPORT_SYMBOL_GPL(kvm_memattr_ranges_add);
+EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_ranges_add);
 
 /**
  * kvm_memattr_ranges_contain() - Whether a set holds a frame.
@@ -326,7 +327,7 @@ bool kvm_memattr_ranges_contain(const struct kvm_memattr_gfn_ranges *set,
 			return true;
 	return false;
 }
-EXPORT_SYMBOL_GPL(kvm_memattr_ranges_contain);
+EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_ranges_contain);
 
 /**
  * kvm_memattr_ranges_pages() - Frames in a set.
@@ -343,7 +344,7 @@ u64 kvm_memattr_ranges_pages(const struct kvm_memattr_gfn_ranges *set)
 		pages += set->r[i].end - set->r[i].start;
 	return pages;
 }
-EXPORT_SYMBOL_GPL(kvm_memattr_ranges_pages);
+EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_ranges_pages);
 
 static bool same_decision(struct kvm_memattr_decision a,
 			  struct kvm_memattr_decision b)
@@ -423,7 +424,7 @@ void kvm_memattr_mtrr_diff(const struct kvm_memattr_mtrrs *a,
 			add_within(out, within, gfn, next);
 	}
 }
-EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_diff);
+EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_mtrr_diff);
 
 /**
  * kvm_memattr_mtrr_vm_init() - A VM before any vCPU programmed its MTRRs.
@@ -437,9 +438,10 @@ void kvm_memattr_mtrr_vm_init(struct kvm_memattr_mtrr_vm *vm, u8 phys_bits)
 {
 	*vm = (struct kvm_memattr_mtrr_vm) {
 		.committed.phys_bits = phys_bits,
+		.cd_span = KVM_MEMATTR_PREFETCH_PAGES,
 	};
 }
-EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_vm_init);
+EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_mtrr_vm_init);
 
 /**
  * kvm_memattr_mtrr_block() - The largest block a fault may map.
@@ -461,12 +463,26 @@ u64 kvm_memattr_mtrr_block(const struct kvm_memattr_mtrrs *m, u64 gfn,
 		pages = pages > PAGES_2M ? PAGES_2M : 1;
 	return pages;
 }
-EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_block);
+EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_mtrr_block);
 
-/* What a fault records: its block, at least the surrounding 2M. */
-static void fault_span(u64 gfn, u64 pages, u64 *start, u64 *end)
+/*
+ * What a fault records. With caches enabled: its block, at least the
+ * surrounding 2M, so that a commit that changes any part of a block finds
+ * the leaf over it.
+ *
+ * With CR0.CD set the leaf is UC with IPAT whatever the MTRRs say; CD's
+ * clear zaps every frame recorded with it set, since the MTRRs never give
+ * IPAT, and a zap takes every leaf over a frame it covers, huge or not.
+ * The frames of a 4K leaf and of the neighbours prefetched with it
+ * (&kvm_memattr_mtrr_vm.cd_span) are enough. A larger span would take the
+ * leaves other vCPUs installed around it, which the next vCPU to run with
+ * CD set, in a rendezvous where every CPU disables its caches in turn,
+ * faults in and records again.
+ */
+static void fault_span(const struct kvm_memattr_mtrr_vm *vm, u64 gfn,
+		       u64 pages, bool cr0_cd, u64 *start, u64 *end)
 {
-	u64 span = gfn_max(pages, PAGES_2M);
+	u64 span = cr0_cd ? vm->cd_span : gfn_max(pages, PAGES_2M);
 
 	*start = gfn & ~(span - 1);
 	*end = *start + span;
@@ -497,14 +513,14 @@ bool kvm_memattr_mtrr_vm_recorded(const struct kvm_memattr_mtrr_vm *vm,
 	/* A reader racing with a writer retries; it must not overrun. */
 	if (nr > KVM_MEMATTR_GFN_RANGES)
 		nr = KVM_MEMATTR_GFN_RANGES;
-	fault_span(gfn, pages, &start, &end);
+	fault_span(vm, gfn, pages, cr0_cd, &start, &end);
 	/* The ranges are disjoint and not adjacent: one must hold it all. */
 	for (i = 0; i < nr; i++)
 		if (set->r[i].start <= start && end <= set->r[i].end)
 			return true;
 	return false;
 }
-EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_vm_recorded);
+EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_mtrr_vm_recorded);
 
 /**
  * kvm_memattr_mtrr_vm_fault() - A fault may install an entry.
@@ -516,7 +532,8 @@ EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_vm_recorded);
  *
  * Lowers the block until the committed MTRRs give it one type, and records
  * it, at least the surrounding 2M (prefetching fills in the neighbours of
- * a 4K entry). Must run under the same lock as the functions that change
+ * a 4K entry); with CR0.CD set, only the frame and its prefetched
+ * neighbours (see fault_span()). Must run under the same lock as the functions that change
  * @vm, and before the fault reads @vm->committed to decide the entry's
  * type: either the fault sees the new MTRRs, or the change sees the
  * fault's frames.
@@ -529,12 +546,12 @@ u64 kvm_memattr_mtrr_vm_fault(struct kvm_memattr_mtrr_vm *vm, u64 gfn,
 	u64 pages = kvm_memattr_mtrr_block(&vm->committed, gfn, max_pages);
 	u64 start, end;
 
-	fault_span(gfn, pages, &start, &end);
+	fault_span(vm, gfn, pages, cr0_cd, &start, &end);
 	kvm_memattr_ranges_add(cr0_cd ? &vm->mapped_cd : &vm->mapped, start,
 			       end);
 	return pages;
 }
-EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_vm_fault);
+EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_mtrr_vm_fault);
 
 /*
  * Make @m the VM's MTRRs. Entries installed from the old ones are stale
@@ -592,7 +609,7 @@ void kvm_memattr_mtrr_vm_write(struct kvm_memattr_mtrr_vm *vm,
 	if (!cr0_cd)
 		commit(vm, m, f, zap);
 }
-EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_vm_write);
+EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_mtrr_vm_write);
 
 /**
  * kvm_memattr_mtrr_vm_cr0() - A vCPU changed CR0.CD.
@@ -623,43 +640,30 @@ void kvm_memattr_mtrr_vm_cr0(struct kvm_memattr_mtrr_vm *vm,
 	*pending = false;
 	cd_cleared(vm, f, zap);
 }
-EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_vm_cr0);
+EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_mtrr_vm_cr0);
 
 /**
- * kvm_memattr_mtrr_vm_facts() - VM facts changed, e.g. non-coherent DMA
- *	started or stopped.
+ * kvm_memattr_mtrr_vm_nc_dma() - The VM's first non-coherent DMA device
+ *	arrived, or its last one left.
  * @vm: the state.
- * @old: the facts entries were installed with.
- * @new: the facts faults now resolve with.
- * @zap: every frame whose decision changes is added here, whether it was
- *	recorded or not: entries installed while KVM did not honor the MTRRs
- *	were not. Entries installed by vCPUs with CR0.CD=1 are zapped where
- *	the CD rules change.
+ * @zap: every frame is added here.
  *
- * Faults are not recorded while KVM does not honor the MTRRs: unless the
- * change zaps every frame, any frame may keep an entry that a later commit
- * must consider.
+ * Every entry goes, and what faults recorded with it. Faults record their
+ * blocks only while KVM honors the MTRRs, which it does only with
+ * non-coherent DMA, and a transition races with faults and changes that
+ * read the device count before it: a fault that found none recorded
+ * nothing and may still type its entry from the MTRRs, which a commit can
+ * then change without finding it; a commit or CD clear that found none
+ * diffed as if every MTRR type mapped RAM WB. No diff of the transition
+ * can tell which entries those left. Transitions are rare (a device is
+ * added or removed), and 6.12 zaps every frame on them too unless the VMM
+ * disabled KVM_X86_QUIRK_IGNORE_GUEST_PAT.
  */
-void kvm_memattr_mtrr_vm_facts(struct kvm_memattr_mtrr_vm *vm,
-			       union kvm_memattr_facts old,
-			       union kvm_memattr_facts new,
-			       struct kvm_memattr_gfn_ranges *zap)
+void kvm_memattr_mtrr_vm_nc_dma(struct kvm_memattr_mtrr_vm *vm,
+				struct kvm_memattr_gfn_ranges *zap)
 {
-	u64 limit = kvm_memattr_mtrr_gfn_limit(&vm->committed);
-	struct kvm_memattr_gfn_ranges all = { .nr = 0 };
-	unsigned int i;
-
-	old.cr0_cd = 1;
-	new.cr0_cd = 1;
-	kvm_memattr_mtrr_diff(&vm->committed, old, &vm->committed, new,
-			      &vm->mapped_cd, zap);
-	old.cr0_cd = 0;
-	new.cr0_cd = 0;
-	kvm_memattr_mtrr_diff(&vm->committed, old, &vm->committed, new, NULL,
-			      &all);
-	for (i = 0; i < all.nr; i++)
-		kvm_memattr_ranges_add(zap, all.r[i].start, all.r[i].end);
-	if (all.nr != 1 || all.r[0].start || all.r[0].end < limit)
-		kvm_memattr_ranges_add(&vm->mapped, 0, limit);
+	kvm_memattr_ranges_add(zap, 0, KVM_MEMATTR_GFN_ALL);
+	vm->mapped.nr = 0;
+	vm->mapped_cd.nr = 0;
 }
-EXPORT_SYMBOL_GPL(kvm_memattr_mtrr_vm_facts);
+EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_mtrr_vm_nc_dma);

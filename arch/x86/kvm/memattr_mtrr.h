@@ -16,6 +16,10 @@
 
 #define KVM_MEMATTR_MTRR_NR_VAR		8
 #define KVM_MEMATTR_GFN_RANGES		16
+/* Every frame: the end of what kvm_zap_gfn_range(kvm, 0, ~0) zaps. */
+#define KVM_MEMATTR_GFN_ALL		(~0ULL >> 12)
+/* The 4K leaves KVM's shadow MMU installs with a fault, aligned. */
+#define KVM_MEMATTR_PREFETCH_PAGES	8
 
 /**
  * struct kvm_memattr_mtrrs - One vCPU's MTRR MSRs, as the guest wrote them.
@@ -62,11 +66,15 @@ struct kvm_memattr_gfn_ranges {
  * @mapped_cd: frames that may have an entry installed by a vCPU with
  *	CR0.CD=1, which the policy resolves without the MTRRs, since a vCPU
  *	last cleared CR0.CD.
+ * @cd_span: the aligned frames a fault with CR0.CD=1 records: those of the
+ *	4K leaves it may install, %KVM_MEMATTR_PREFETCH_PAGES by default, 1
+ *	where the MMU installs only the faulting leaf (the TDP MMU).
  */
 struct kvm_memattr_mtrr_vm {
 	struct kvm_memattr_mtrrs committed;
 	struct kvm_memattr_gfn_ranges mapped;
 	struct kvm_memattr_gfn_ranges mapped_cd;
+	u64 cd_span;
 };
 
 u8 kvm_memattr_mtrr_type(const struct kvm_memattr_mtrrs *m, u64 gfn);
@@ -102,9 +110,7 @@ void kvm_memattr_mtrr_vm_cr0(struct kvm_memattr_mtrr_vm *vm,
 			     const struct kvm_memattr_mtrrs *m, bool cr0_cd,
 			     bool *pending, union kvm_memattr_facts f,
 			     struct kvm_memattr_gfn_ranges *zap);
-void kvm_memattr_mtrr_vm_facts(struct kvm_memattr_mtrr_vm *vm,
-			       union kvm_memattr_facts old,
-			       union kvm_memattr_facts new,
-			       struct kvm_memattr_gfn_ranges *zap);
+void kvm_memattr_mtrr_vm_nc_dma(struct kvm_memattr_mtrr_vm *vm,
+				struct kvm_memattr_gfn_ranges *zap);
 
 #endif /* __KVM_X86_MEMATTR_MTRR_H */

@@ -9,6 +9,7 @@
 #include <linux/kvm_host.h>
 #include <linux/seqlock.h>
 #include <linux/slab.h>
+#include <asm/mtrr.h>
 #include <asm/vmx.h>
 
 #include "cpuid.h"
@@ -38,7 +39,6 @@ union kvm_memattr_facts kvm_memattr_ept_vm_facts(struct kvm *kvm)
 	f.honor_guest_mtrr = !!kvm->arch.memattr;
 	return f;
 }
-EXPORT_SYMBOL_GPL(kvm_memattr_ept_vm_facts);
 
 /* The largest block a shadow EPT leaf for a nested guest maps. */
 #define PAGES_1G	KVM_PAGES_PER_HPAGE(PG_LEVEL_1G)
@@ -96,7 +96,7 @@ u8 kvm_memattr_guest_mtrr(struct kvm_vcpu *vcpu, gfn_t gfn)
 	spin_unlock(&ma->lock);
 	return type;
 }
-EXPORT_SYMBOL_GPL(kvm_memattr_guest_mtrr);
+EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_guest_mtrr);
 
 /**
  * kvm_memattr_mtrrs_supported() - Whether KVM can honor guest MTRRs.
@@ -129,12 +129,16 @@ int kvm_memattr_vm_init(struct kvm *kvm)
 	seqcount_spinlock_init(&ma->seq, &ma->lock);
 	mutex_init(&ma->zap_lock);
 	kvm_memattr_mtrr_vm_init(&ma->mtrr, boot_cpu_data.x86_phys_bits);
+	/* TDP faults in this VM go to the TDP MMU, which prefetches nothing. */
+	if (tdp_mmu_enabled)
+		ma->mtrr.cd_span = 1;
 
 	mutex_lock(&kvm->lock);
 	if (kvm->created_vcpus) {
 		r = -EBUSY;
 	} else if (!kvm->arch.memattr) {
-		kvm->arch.memattr = ma;
+		/* A non-coherent DMA transition reads it without kvm->lock. */
+		smp_store_release(&kvm->arch.memattr, ma);
 		ma = NULL;
 	}
 	mutex_unlock(&kvm->lock);
@@ -249,16 +253,25 @@ static void vcpu_changed(struct kvm_vcpu *vcpu, bool cr0_cd, bool cr0_changed,
 	vcpu_mtrrs(vcpu, &m);
 	spin_lock(&ma->lock);
 	/*
-	 * The facts under the lock: a non-coherent DMA transition takes it to
-	 * diff too, so either this change sees the new facts or the
-	 * transition sees the new MTRRs.
+	 * The facts under the lock. Their nc_dma may already be what a
+	 * non-coherent DMA transition waiting for the lock will find: that
+	 * transition zaps every frame.
 	 */
 	f = kvm_memattr_ept_vm_facts(vcpu->kvm);
 	write_seqcount_begin(&ma->seq);
 	if (cr0_changed) {
-		/* The guest clearing CD commits only what it wrote. */
+		/*
+		 * Clearing CD commits what the guest wrote with CD set, and
+		 * what the VMM restored with CD set: when the VMM clears CD,
+		 * or when the guest does and the restored MTRRs are enabled,
+		 * as they are when a vCPU migrated between the guest enabling
+		 * its new MTRRs and clearing CD. A VMM resets them disabled,
+		 * and those must not commit when an AP that OVMF wakes clears
+		 * CD before it copies the BSP's.
+		 */
 		pending = test_bit(idx, ma->pending) ||
-			  (host && test_bit(idx, ma->restored));
+			  (test_bit(idx, ma->restored) &&
+			   (host || (m.deftype & MTRR_DEF_TYPE_E)));
 		kvm_memattr_mtrr_vm_cr0(&ma->mtrr, &m, cr0_cd, &pending, f,
 					&frames);
 		if (!cr0_cd)
@@ -319,20 +332,16 @@ void kvm_memattr_cr0_cd_changed(struct kvm_vcpu *vcpu, unsigned long cr0,
  */
 bool kvm_memattr_nc_dma_changed(struct kvm *kvm)
 {
-	struct kvm_memattr_x86 *ma = kvm->arch.memattr;
+	struct kvm_memattr_x86 *ma = READ_ONCE(kvm->arch.memattr);
 	struct kvm_memattr_gfn_ranges frames = { .nr = 0 };
-	union kvm_memattr_facts new, old;
 	bool wait;
 
 	if (!ma)
 		return false;
 
 	spin_lock(&ma->lock);
-	new = kvm_memattr_ept_vm_facts(kvm);
-	old = new;
-	old.nc_dma = !new.nc_dma;
 	write_seqcount_begin(&ma->seq);
-	kvm_memattr_mtrr_vm_facts(&ma->mtrr, old, new, &frames);
+	kvm_memattr_mtrr_vm_nc_dma(&ma->mtrr, &frames);
 	write_seqcount_end(&ma->seq);
 	queue(ma, &frames);
 	wait = zap_pending(ma);
@@ -382,4 +391,4 @@ void __kvm_memattr_tdp_fault(struct kvm_vcpu *vcpu,
 	while (KVM_PAGES_PER_HPAGE(fault->max_level) > pages)
 		fault->max_level--;
 }
-EXPORT_SYMBOL_GPL(__kvm_memattr_tdp_fault);
+EXPORT_SYMBOL_IF_KUNIT(__kvm_memattr_tdp_fault);

@@ -15,9 +15,10 @@
 
 /**
  * struct kvm_memattr_x86 - A VM's honored guest MTRRs.
- * @lock: protects @mtrr, @zap_queue and @zapping. Faults take it inside
- *	mmu_lock, and only to record a block no fault recorded before; it is
- *	never held across a zap.
+ * @lock: protects @mtrr, @zap_queue and @zapping. TDP faults take it
+ *	before mmu_lock, and only to record a block no fault recorded
+ *	before; shadow EPT faults for a nested guest take it inside
+ *	mmu_lock. It is never held across a zap.
  * @seq: lets faults read @mtrr without @lock; every change of @mtrr is a
  *	write section of it.
  * @mtrr: the committed MTRRs and the frames whose entries depend on them.
@@ -29,7 +30,8 @@
  * @pending: by vCPU index, the vCPUs whose guest wrote MTRRs with CR0.CD
  *	set and has not cleared it since, nor had them written by the VMM.
  * @restored: by vCPU index, the vCPUs whose MTRRs the VMM set with CR0.CD
- *	set, and whose CR0.CD the VMM has not cleared since.
+ *	set, and whose CR0.CD neither the VMM nor the guest has cleared
+ *	since.
  *
  * A VMM sets MTRRs with CR0.CD set for two reasons: to restore a vCPU,
  * whose saved CR0 it sets next (KVM_SET_SREGS), or to reset one, after

@@ -19,6 +19,13 @@
  * A nested guest's accesses get shadow EPT leaves for the same frames: an
  * MTRR change L1 commits must reach those too.
  *
+ * Linux's order too, with 2 and 4 vCPUs and a hot-added one: APs that load
+ * a CR0 with caches enabled before they copy the BSP's MTRRs, and an MTRR
+ * rendezvous; the leaves zapped on the way (the kvm_tdp_mmu_spte_changed
+ * tracepoint) must all be ones a vCPU with caches disabled installed. A
+ * vCPU migrated while its guest programs its MTRRs, and faults racing
+ * with MTRR commits that split the block they map.
+ *
  * The leaves' sizes too: a 2M block the MTRRs give one type is one 2M
  * leaf, a block a range boundary splits 4K leaves.
  *
@@ -27,6 +34,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -39,6 +48,7 @@
 #include "kselftest_harness.h"
 #include "kvm_util.h"
 #include "processor.h"
+#include "spte_trace.h"
 #include "vfio_bar.h"
 #include "vmx.h"
 
@@ -69,7 +79,8 @@
 
 #define VGA_VENDOR	0x1234		/* Bochs's pcivga, QEMU's bochs-display */
 #define VGA_DEVICE	0x1111
-#define TRACING		"/sys/kernel/tracing"
+#define THP_ENABLED	"/sys/kernel/mm/transparent_hugepage/enabled"
+#define MAX_VCPUS	5
 
 /* The MTRR values the guest programs: one variable range, fixed ranges. */
 struct mtrrs {
@@ -239,6 +250,29 @@ static void guest_ap_parked(const struct mtrrs *m, uint64_t bsp_cr0)
 	GUEST_DONE();
 }
 
+/*
+ * Programs @m (block 0 UC) and touches block 0; then reprograms the MTRRs
+ * with block 0 WB and enables them, and is migrated (the host restores
+ * it) before it clears CD; then clears CD and touches block 0 again.
+ */
+static void guest_migrated(const struct mtrrs *m)
+{
+	struct mtrrs wb = *m;
+
+	program(m);
+	touch(DATA_GPA);
+	GUEST_SYNC(1);
+	wb.mask0 = 0;
+	cache_disable();
+	mtrr_write(&wb);
+	wrmsr(MSR_DEFTYPE, MTRR_E_FE_WB);
+	GUEST_SYNC(2);
+	set_cr0(get_cr0() & ~(X86_CR0_CD | X86_CR0_NW));
+	touch(DATA_GPA);
+	GUEST_SYNC(3);
+	GUEST_DONE();
+}
+
 /* A vCPU whose MTRRs the host restores: it touches block 0 each round. */
 static void guest_restored(const struct mtrrs *m)
 {
@@ -285,6 +319,70 @@ static void guest_l1(const struct mtrrs *m, struct vmx_pages *vmx)
 	GUEST_DONE();
 }
 
+/*
+ * Touches the upper half of every block until the host says stop; an exit
+ * each round, without which the host thread did not get the one CPU
+ * back under Bochs.
+ */
+static void guest_race_toucher(const struct mtrrs *m, uint64_t bsp_cr0,
+			       uint64_t *stop)
+{
+	uint32_t eax, ebx, ecx, edx;
+	int i;
+
+	do {
+		for (i = 0; i < 4; i++)
+			touch(DATA_GPA + i * BLOCK + BLOCK / 2);
+		cpuid(0, &eax, &ebx, &ecx, &edx);
+	} while (!READ_ONCE(*stop));
+	GUEST_DONE();
+}
+
+/* Enables the MTRRs, all WB; the host then commits through this vCPU. */
+static void guest_race_committer(const struct mtrrs *m)
+{
+	struct mtrrs wb = { .fix4k_c0000 = MTRR_ALL_WB };
+
+	program(&wb);
+	GUEST_DONE();
+}
+
+/*
+ * Linux's cache_cpu_init(), which its MTRR rendezvous and every CPU it
+ * brings up run: CD set, MTRRs disabled, the BSP's MTRRs written,
+ * MTRRs enabled, CD cleared.
+ */
+static void guest_linux(const struct mtrrs *m, uint64_t bsp_cr0)
+{
+	/* What firmware left: the MTRRs programmed, RAM touched. */
+	program(m);
+	touch(DATA_GPA);
+	touch(DATA_GPA + BLOCK);
+	GUEST_SYNC(1);
+	for (;;) {
+		program(m);
+		GUEST_SYNC(3);
+	}
+}
+
+/*
+ * A CPU Linux brings up, at boot or hot-added: it comes out of INIT or
+ * reset with CD set, its trampoline loads a CR0 with caches enabled, and
+ * only then does it copy the BSP's MTRRs (cache_ap_online()). Then it
+ * joins every rendezvous.
+ */
+static void guest_linux_ap(const struct mtrrs *m, uint64_t bsp_cr0)
+{
+	set_cr0(bsp_cr0);
+	touch(DATA_GPA + 2 * BLOCK);
+	GUEST_SYNC(2);
+	for (;;) {
+		program(m);
+		touch(DATA_GPA + 3 * BLOCK);
+		GUEST_SYNC(3);
+	}
+}
+
 static uint64_t run_to_sync(struct kvm_vcpu *vcpu)
 {
 	struct ucall uc;
@@ -304,19 +402,6 @@ static uint64_t run_to_sync(struct kvm_vcpu *vcpu)
 	return 0;
 }
 
-static void tracing_write(const char *file, const char *val)
-{
-	char path[256];
-	int fd;
-
-	snprintf(path, sizeof(path), TRACING "/%s", file);
-	fd = open(path, O_WRONLY | O_TRUNC);
-	TEST_ASSERT(fd >= 0, "open %s: %s", path, strerror(errno));
-	TEST_ASSERT(write(fd, val, strlen(val)) == (ssize_t)strlen(val),
-		    "write %s", path);
-	close(fd);
-}
-
 /*
  * The memory type and IPAT of the last leaf KVM installed over @gpa since
  * the trace was cleared, or ~0 if there is none; its level (1 for 4K, 2
@@ -325,19 +410,15 @@ static void tracing_write(const char *file, const char *val)
  */
 static uint64_t leaf_at(uint64_t gpa, int *found_level)
 {
-	unsigned long long g, spte, found = ~0ULL;
-	char line[512], *ev;
+	uint64_t g, spte, found = ~0ULL;
+	char line[512];
 	int level;
 	FILE *f;
 
 	*found_level = 0;
-
-	f = fopen(TRACING "/trace", "r");
-	TEST_ASSERT(f, "open " TRACING "/trace");
+	f = trace_open();
 	while (fgets(line, sizeof(line), f)) {
-		ev = strstr(line, "kvm_mmu_set_spte: ");
-		if (!ev || sscanf(ev, "kvm_mmu_set_spte: gfn %llx spte %llx (%*[^)]) level %d",
-				  &g, &spte, &level) != 3)
+		if (!spte_trace_parse(line, &g, &spte, &level))
 			continue;
 		if (gpa >> 12 >= g && gpa >> 12 < g + (1ULL << (9 * (level - 1)))) {
 			found = spte & EPT_BITS;
@@ -358,12 +439,14 @@ static uint64_t leaf(uint64_t gpa)
 struct vm_setup {
 	bool cap, nc_dma;
 	int nr_vcpus;
-	void *code[2];
+	void *code[MAX_VCPUS];
 };
 
 struct test_vm {
+	const char *skip;	/* why vm_setup() failed */
+	char thp[16];		/* THP_ENABLED before the test, or "" */
 	struct kvm_vm *vm;
-	struct kvm_vcpu *vcpu[2];
+	struct kvm_vcpu *vcpu[MAX_VCPUS];
 	struct mtrrs *mtrrs;	/* host view of the guest's copy */
 	vm_vaddr_t mtrrs_gva;
 	int container, group, device, kvm_vfio;
@@ -423,18 +506,61 @@ static void default_mtrrs(struct kvm_vm *vm, struct mtrrs *m)
  * KVM maps a 2M leaf only where the host maps the memory with a huge
  * page. Linux turns THP off on machines with less than 512 MiB, as the
  * Bochs guest is: the admin may turn it on, and the RAM regions madvise.
+ * The setting found is kept in @t->thp, for vm_teardown(). Returns false
+ * without THP.
  */
-static void thp_on(void)
+static bool thp_on(struct test_vm *t)
 {
-	const char *path = "/sys/kernel/mm/transparent_hugepage/enabled";
-	char buf[64] = "";
-	int fd = open(path, O_RDWR);
+	char buf[64] = "", *sel, *end;
+	int fd = open(THP_ENABLED, O_RDWR);
 
-	TEST_ASSERT(fd >= 0, "open %s", path);
-	TEST_ASSERT(read(fd, buf, sizeof(buf) - 1) > 0, "read %s", path);
-	if (strstr(buf, "[never]"))
-		TEST_ASSERT(pwrite(fd, "madvise", 7, 0) == 7, "write %s", path);
+	if (fd < 0)
+		return false;
+	TEST_ASSERT(read(fd, buf, sizeof(buf) - 1) > 0, "read " THP_ENABLED);
+	sel = strchr(buf, '[');
+	end = sel ? strchr(sel, ']') : NULL;
+	TEST_ASSERT(end && end - sel - 1 < (long)sizeof(t->thp),
+		    "no setting in " THP_ENABLED ": %s", buf);
+	memcpy(t->thp, sel + 1, end - sel - 1);
+	if (!strcmp(t->thp, "never"))
+		TEST_ASSERT(pwrite(fd, "madvise", 7, 0) == 7,
+			    "write " THP_ENABLED);
 	close(fd);
+	return true;
+}
+
+/* Puts back the THP setting thp_on() found. */
+static void thp_restore(struct test_vm *t)
+{
+	int fd;
+
+	if (strcmp(t->thp, "never"))
+		return;
+	fd = open(THP_ENABLED, O_WRONLY);
+	TEST_ASSERT(fd >= 0 && write(fd, "never", 5) == 5,
+		    "restore " THP_ENABLED);
+	close(fd);
+	t->thp[0] = 0;
+}
+
+/* Undoes what vm_setup() did, also when it failed half-way. */
+static void vm_teardown(struct test_vm *t)
+{
+	if (t->vm) {
+		tracing_write("events/kvmmmu/kvm_mmu_set_spte/enable", "0");
+		kvm_vm_free(t->vm);
+	}
+	if (t->kvm_vfio > 0)
+		close(t->kvm_vfio);
+	if (t->bar)
+		munmap(t->bar, t->bar_size);
+	if (t->device > 0)
+		close(t->device);
+	if (t->group > 0)
+		close(t->group);
+	if (t->container > 0)
+		close(t->container);
+	thp_restore(t);
 }
 
 /*
@@ -449,9 +575,15 @@ static bool vm_setup(struct test_vm *t, const struct vm_setup *s)
 	int i;
 
 	memset(t, 0, sizeof(*t));
-	if (!noiommu_open(t))
+	if (!thp_on(t)) {
+		t->skip = "no transparent huge pages";
 		return false;
-	thp_on();
+	}
+	if (!noiommu_open(t)) {
+		t->skip = "no VGA bound to vfio-pci (no-IOMMU)";
+		vm_teardown(t);
+		return false;
+	}
 	t->vm = vm_create(s->nr_vcpus);
 	if (s->cap)
 		vm_enable_cap(t->vm, KVM_CAP_X86_HONOR_GUEST_MTRRS, 1);
@@ -480,21 +612,11 @@ static bool vm_setup(struct test_vm *t, const struct vm_setup *s)
 				    KVM_DEV_VFIO_FILE_ADD, &t->group);
 	}
 
+	/* Whatever an earlier test left on, only the leaves KVM sets. */
+	tracing_write("events/kvmmmu/kvm_tdp_mmu_spte_changed/enable", "0");
 	tracing_write("events/kvmmmu/kvm_mmu_set_spte/enable", "1");
 	tracing_write("trace", "");
 	return true;
-}
-
-static void vm_teardown(struct test_vm *t)
-{
-	tracing_write("events/kvmmmu/kvm_mmu_set_spte/enable", "0");
-	kvm_vm_free(t->vm);
-	if (t->kvm_vfio > 0)
-		close(t->kvm_vfio);
-	munmap(t->bar, t->bar_size);
-	close(t->device);
-	close(t->group);
-	close(t->container);
 }
 
 static bool have_ept(void)
@@ -564,7 +686,7 @@ FIXTURE_SETUP(basic)
 	if (!have_ept())
 		SKIP(return, "not Intel EPT");
 	if (!vm_setup(&self->t, &s))
-		SKIP(return, "no VGA bound to vfio-pci (no-IOMMU)");
+		SKIP(return, "%s", self->t.skip);
 }
 
 FIXTURE_TEARDOWN(basic)
@@ -605,7 +727,7 @@ TEST(honored_leaves)
 	if (!have_ept())
 		SKIP(return, "not Intel EPT");
 	if (!vm_setup(&t, &s))
-		SKIP(return, "no VGA bound to vfio-pci (no-IOMMU)");
+		SKIP(return, "%s", t.skip);
 	vcpu = t.vcpu[0];
 
 	ASSERT_EQ(run_to_sync(vcpu), 1);
@@ -639,7 +761,7 @@ TEST(split_leaves)
 	if (!have_ept())
 		SKIP(return, "not Intel EPT");
 	if (!vm_setup(&t, &s))
-		SKIP(return, "no VGA bound to vfio-pci (no-IOMMU)");
+		SKIP(return, "%s", t.skip);
 
 	ASSERT_EQ(run_to_sync(t.vcpu[0]), 0);
 	expect_leaf_level(_metadata, DATA_GPA, EPT_MT(WB), 1,
@@ -663,7 +785,7 @@ TEST(five_steps)
 	if (!have_ept())
 		SKIP(return, "not Intel EPT");
 	if (!vm_setup(&t, &s))
-		SKIP(return, "no VGA bound to vfio-pci (no-IOMMU)");
+		SKIP(return, "%s", t.skip);
 	vcpu = t.vcpu[0];
 
 	ASSERT_EQ(run_to_sync(vcpu), 1);
@@ -683,21 +805,20 @@ TEST(five_steps)
  * Leaves KVM zapped since the trace was cleared, from
  * kvmmmu:kvm_tdp_mmu_spte_changed: a present leaf (R, W or X set; level
  * 1, or 2 with bit 7) replaced by a non-present SPTE. In @leaves[0] the
- * 4K ones, in @leaves[1] the 2M ones.
+ * 4K ones, in @leaves[1] the 2M ones, in @leaves[2] those of either size
+ * that a vCPU with caches enabled installed: not UC with IPAT.
  */
 #define SPTE_CHANGED	"kvm_tdp_mmu_spte_changed: as id "
 
-static void zapped(int leaves[2])
+static void zapped(int leaves[3])
 {
 	unsigned long long g, old, new;
 	char line[512], *ev;
 	int level, as;
 	FILE *f;
 
-	leaves[0] = 0;
-	leaves[1] = 0;
-	f = fopen(TRACING "/trace", "r");
-	TEST_ASSERT(f, "open " TRACING "/trace");
+	memset(leaves, 0, 3 * sizeof(*leaves));
+	f = trace_open();
 	while (fgets(line, sizeof(line), f)) {
 		ev = strstr(line, SPTE_CHANGED);
 		if (!ev)
@@ -710,20 +831,28 @@ static void zapped(int leaves[2])
 		    (level > 1 && !(old & BIT_ULL(7))) || level > 2)
 			continue;
 		leaves[level - 1]++;
+		if ((old & EPT_BITS) != (EPT_MT(UC) | EPT_IPAT))
+			leaves[2]++;
 	}
 	fclose(f);
 }
 
-/* Prints the leaves zapped since @before, and updates it. */
-static void print_zapped(int before[2], int boot, const char *step)
+/*
+ * Prints the leaves zapped since @before, labelled "@run @n, @step", and
+ * updates @before. Returns how many of them a vCPU with caches enabled
+ * installed.
+ */
+static int print_zapped(int before[3], const char *run, int n,
+			const char *step)
 {
-	int now[2];
+	int now[3], cached;
 
 	zapped(now);
-	printf("# boot %d, %s: %d 4K and %d 2M leaves zapped\n", boot, step,
-	       now[0] - before[0], now[1] - before[1]);
-	before[0] = now[0];
-	before[1] = now[1];
+	cached = now[2] - before[2];
+	printf("# %s %d, %s: %d 4K and %d 2M leaves zapped, %d not installed with CR0.CD set\n",
+	       run, n, step, now[0] - before[0], now[1] - before[1], cached);
+	memcpy(before, now, sizeof(now));
+	return cached;
 }
 
 /* What a VMM does at reset: CR0 with CD and NW, then MTRRs at 0. */
@@ -758,13 +887,13 @@ TEST(ovmf_reboot)
 		.code = { guest_bsp, guest_ap },
 	};
 	struct kvm_vcpu *bsp, *ap;
-	int boot, zaps[2] = { 0 };
+	int boot, zaps[3] = { 0 };
 	struct test_vm t;
 
 	if (!have_ept())
 		SKIP(return, "not Intel EPT");
 	if (!vm_setup(&t, &s))
-		SKIP(return, "no VGA bound to vfio-pci (no-IOMMU)");
+		SKIP(return, "%s", t.skip);
 	bsp = t.vcpu[0];
 	ap = t.vcpu[1];
 	/* The cost, in leaves zapped, of each step (printed, not checked). */
@@ -773,18 +902,18 @@ TEST(ovmf_reboot)
 	for (boot = 0; boot < 2; boot++) {
 		reset_vcpu(bsp);
 		reset_vcpu(ap);
-		print_zapped(zaps, boot, "VMM reset");
+		print_zapped(zaps, "boot", boot, "VMM reset");
 		ASSERT_EQ(run_to_sync(bsp), 1);
-		print_zapped(zaps, boot, "BSP programs the MTRRs");
+		print_zapped(zaps, "boot", boot, "BSP programs the MTRRs");
 		expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(WB), "BSP's RAM");
 		ASSERT_EQ(run_to_sync(ap), 2);
-		print_zapped(zaps, boot, "AP loads the BSP's CR0");
+		print_zapped(zaps, "boot", boot, "AP loads the BSP's CR0");
 		expect_leaf(_metadata, DATA_GPA + 2 * BLOCK, EPT_MT(WB),
 			    "AP's RAM after it loaded the BSP's CR0");
 		expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(WB),
 			    "BSP's RAM after the AP loaded the BSP's CR0");
 		ASSERT_EQ(run_to_sync(ap), 3);
-		print_zapped(zaps, boot, "AP syncs the MTRRs");
+		print_zapped(zaps, "boot", boot, "AP syncs the MTRRs");
 		expect_leaf(_metadata, DATA_GPA + 3 * BLOCK, EPT_MT(WB),
 			    "AP's RAM after it synced the MTRRs");
 		expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(WB),
@@ -823,7 +952,7 @@ TEST(sregs_restore)
 	if (!have_ept())
 		SKIP(return, "not Intel EPT");
 	if (!vm_setup(&t, &s))
-		SKIP(return, "no VGA bound to vfio-pci (no-IOMMU)");
+		SKIP(return, "%s", t.skip);
 	vcpu = t.vcpu[0];
 
 	ASSERT_EQ(run_to_sync(vcpu), 1);
@@ -831,6 +960,61 @@ TEST(sregs_restore)
 	restore_block0_wb(vcpu);
 	ASSERT_EQ(run_to_sync(vcpu), 1);
 	expect_leaf(_metadata, DATA_GPA, EPT_MT(WB), "RAM after the restore");
+	vm_teardown(&t);
+}
+
+/*
+ * What the destination VMM of a migration does with a vCPU: KVM_SET_SREGS
+ * with the saved CR0 (CD set here), then every MTRR MSR (QEMU's order).
+ */
+static void restore_vcpu(struct kvm_vcpu *vcpu)
+{
+	static const uint32_t msrs[] = {
+		MSR_DEFTYPE, MSR_FIX64K, MSR_FIX16K, MSR_FIX16K + 1,
+		MSR_FIX4K, MSR_FIX4K + 1, MSR_FIX4K + 2, MSR_FIX4K + 3,
+		MSR_FIX4K + 4, MSR_FIX4K + 5, MSR_FIX4K + 6, MSR_FIX4K + 7,
+		MSR_MTRR_BASE0, MSR_MTRR_MASK0,
+	};
+	uint64_t val[ARRAY_SIZE(msrs)];
+	struct kvm_sregs sregs;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(msrs); i++)
+		val[i] = vcpu_get_msr(vcpu, msrs[i]);
+	vcpu_sregs_get(vcpu, &sregs);
+	vcpu_sregs_set(vcpu, &sregs);
+	for (i = 0; i < ARRAY_SIZE(msrs); i++)
+		vcpu_set_msr(vcpu, msrs[i], val[i]);
+}
+
+/*
+ * A vCPU migrated after its guest enabled new MTRRs (block 0 WB) but
+ * before it cleared CD: the VMM wrote them, with CD set, on the
+ * destination. When the guest clears CD, they are the guest's and must be
+ * committed: block 0 is WB, not what the VM had before (UC).
+ */
+TEST(migrated_while_programming)
+{
+	struct vm_setup s = {
+		.cap = true, .nc_dma = true, .nr_vcpus = 1,
+		.code = { guest_migrated },
+	};
+	struct kvm_vcpu *vcpu;
+	struct test_vm t;
+
+	if (!have_ept())
+		SKIP(return, "not Intel EPT");
+	if (!vm_setup(&t, &s))
+		SKIP(return, "%s", t.skip);
+	vcpu = t.vcpu[0];
+
+	ASSERT_EQ(run_to_sync(vcpu), 1);
+	expect_leaf(_metadata, DATA_GPA, EPT_MT(UC), "MTRR UC RAM");
+	ASSERT_EQ(run_to_sync(vcpu), 2);
+	restore_vcpu(vcpu);
+	ASSERT_EQ(run_to_sync(vcpu), 3);
+	expect_leaf(_metadata, DATA_GPA, EPT_MT(WB),
+		    "RAM after the migrated guest cleared CD");
 	vm_teardown(&t);
 }
 
@@ -851,7 +1035,7 @@ TEST(reset_while_programming)
 	if (!have_ept())
 		SKIP(return, "not Intel EPT");
 	if (!vm_setup(&t, &s))
-		SKIP(return, "no VGA bound to vfio-pci (no-IOMMU)");
+		SKIP(return, "%s", t.skip);
 	bsp = t.vcpu[0];
 	ap = t.vcpu[1];
 
@@ -882,7 +1066,7 @@ TEST(nested_commit)
 	if (!have_ept() || !kvm_cpu_has_ept())
 		SKIP(return, "no nested EPT");
 	if (!vm_setup(&t, &s))
-		SKIP(return, "no VGA bound to vfio-pci (no-IOMMU)");
+		SKIP(return, "%s", t.skip);
 	vcpu = t.vcpu[0];
 	vmx = vcpu_alloc_vmx(t.vm, &vmx_gva);
 	prepare_eptp(vmx, t.vm, 0);
@@ -896,6 +1080,237 @@ TEST(nested_commit)
 	expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(UC), "L2's RAM, now MTRR UC");
 	ASSERT_EQ(run_to_sync(vcpu), 0);
 	vm_teardown(&t);
+}
+
+/*
+ * A 2M leaf KVM installed, in trace order, over a block the host had
+ * split (its upper half UC) by then: trace_marker lines "split N" and
+ * "unsplit N" bracket the times block N was split, from the return of
+ * the KVM_SET_MSRS that split it to the start of the one that did not.
+ * Counts 2M WB leaves in @uniform_2m and 4K UC leaves in @split_4k_uc.
+ */
+static int race_violations(int *uniform_2m, int *split_4k_uc)
+{
+	bool split[4] = { true, true, true, true };
+	uint64_t g, spte;
+	char line[512], *ev;
+	int level, i, bad = 0;
+	FILE *f;
+
+	*uniform_2m = 0;
+	*split_4k_uc = 0;
+	f = trace_open();
+	while (fgets(line, sizeof(line), f)) {
+		/* "<caller>: split N", the caller a symbol or an address. */
+		ev = strstr(line, ": split ");
+		if (ev && sscanf(ev, ": split %d", &i) == 1 && i >= 0 && i < 4) {
+			split[i] = true;
+			continue;
+		}
+		ev = strstr(line, ": unsplit ");
+		if (ev && sscanf(ev, ": unsplit %d", &i) == 1 && i >= 0 &&
+		    i < 4) {
+			split[i] = false;
+			continue;
+		}
+		if (!spte_trace_parse(line, &g, &spte, &level) ||
+		    g < DATA_GPA >> 12 || g >= (DATA_GPA + DATA_SIZE) >> 12)
+			continue;
+		i = ((g << 12) - DATA_GPA) / BLOCK;
+		if (level > 1 && split[i]) {
+			if (bad++ < 5)
+				printf("# 2M leaf over split block %d: %s", i,
+				       line);
+		} else if (level > 1 && (spte & EPT_BITS) == EPT_MT(WB)) {
+			(*uniform_2m)++;
+		} else if (level == 1 && (spte & EPT_BITS) == EPT_MT(UC)) {
+			(*split_4k_uc)++;
+		}
+	}
+	fclose(f);
+	return bad;
+}
+
+static void *run_toucher(void *vcpu)
+{
+	return (void *)run_to_sync(vcpu);
+}
+
+static void mark(int fd, const char *what, int block)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%s %d", what, block);
+
+	TEST_ASSERT(write(fd, buf, n) == n, "trace_marker");
+}
+
+#define RACE_ROUNDS	100
+
+/*
+ * A fault decides how large a leaf the committed MTRRs allow, then
+ * installs it. The host makes block N uniform (WB) and, some time later,
+ * splits it again (upper half UC), through vCPU 1, while vCPU 0 faults
+ * on every block. A fault that decided 2M while the block was uniform
+ * must not install that leaf once the split is committed: the decision
+ * has to be covered by the fault's mmu_invalidate_seq snapshot, so that
+ * the split's zap makes the fault retry.
+ */
+TEST(fault_commit_race)
+{
+	struct vm_setup s = {
+		.cap = true, .nc_dma = true, .nr_vcpus = 2,
+		.code = { guest_race_toucher, guest_race_committer },
+	};
+	int bad, uniform_2m, split_4k_uc, marker, i, r;
+	uint64_t split_mask, *stop;
+	vm_vaddr_t stop_gva;
+	pthread_t toucher;
+	struct test_vm t;
+	void *ret;
+
+	if (!have_ept())
+		SKIP(return, "not Intel EPT");
+	if (!vm_setup(&t, &s))
+		SKIP(return, "%s", t.skip);
+	stop_gva = vm_vaddr_alloc_page(t.vm);
+	stop = addr_gva2hva(t.vm, stop_gva);
+	*stop = 0;
+	vcpu_args_set(t.vcpu[0], 3, t.mtrrs_gva, 0, stop_gva);
+	split_mask = t.mtrrs->mask0 | BLOCK / 2;
+	ASSERT_EQ(run_to_sync(t.vcpu[1]), 0);
+
+	/* Variable range N: the upper half of block N, UC. */
+	for (i = 0; i < 4; i++) {
+		vcpu_set_msr(t.vcpu[1], MSR_MTRR_BASE0 + 2 * i,
+			     (DATA_GPA + i * BLOCK + BLOCK / 2) | UC);
+		vcpu_set_msr(t.vcpu[1], MSR_MTRR_MASK0 + 2 * i, split_mask);
+	}
+	tracing_write("trace_clock", "global");
+	tracing_write("trace", "");
+	marker = open(TRACING "/trace_marker", O_WRONLY);
+	ASSERT_GE(marker, 0);
+
+	srandom(1);
+	ASSERT_EQ(pthread_create(&toucher, NULL, run_toucher, t.vcpu[0]), 0);
+	for (r = 0; r < RACE_ROUNDS; r++) {
+		i = r % 4;
+		mark(marker, "unsplit", i);
+		vcpu_set_msr(t.vcpu[1], MSR_MTRR_MASK0 + 2 * i, 0);
+		usleep(5000 + random() % 20000);
+		vcpu_set_msr(t.vcpu[1], MSR_MTRR_MASK0 + 2 * i, split_mask);
+		mark(marker, "split", i);
+		usleep(random() % 4000);
+	}
+	WRITE_ONCE(*stop, 1);
+	ASSERT_EQ(pthread_join(toucher, &ret), 0);
+	ASSERT_EQ(ret, NULL);
+	close(marker);
+
+	bad = race_violations(&uniform_2m, &split_4k_uc);
+	tracing_write("trace_clock", "local");
+	printf("# %d rounds: %d 2M WB leaves, %d 4K UC leaves, %d 2M leaves over a split block\n",
+	       RACE_ROUNDS, uniform_2m, split_4k_uc, bad);
+	EXPECT_EQ(bad, 0);
+	/* Both states were mapped: the race ran over both. */
+	EXPECT_GT(uniform_2m, 0);
+	EXPECT_GT(split_4k_uc, 0);
+	vm_teardown(&t);
+}
+
+/*
+ * Linux's order, on a VM with @nr_vcpus vCPUs and one hot-added: the BSP
+ * programs the MTRRs (firmware), every AP loads a CR0 with caches enabled
+ * while its MTRRs are still reset and only then copies the BSP's; then a
+ * rendezvous in which every CPU writes the same MTRRs again; then a vCPU
+ * is hot-added, reset by the VMM, and comes up the same way. Block 0 is
+ * UC, blocks 1 to 3 WB throughout, whatever the vCPU count. The zaps of
+ * each step are printed. After the BSP's first programming no MTRR
+ * changes: every vCPU zaps only the leaves it faulted in while its caches
+ * were disabled (UC with IPAT), which clearing CD must zap, and none that
+ * a vCPU with caches enabled installed.
+ */
+FIXTURE(linux_order) {
+	struct test_vm t;
+};
+
+FIXTURE_VARIANT(linux_order) {
+	int nr_vcpus;
+};
+
+FIXTURE_VARIANT_ADD(linux_order, two_vcpus) {
+	.nr_vcpus = 2,
+};
+
+FIXTURE_VARIANT_ADD(linux_order, four_vcpus) {
+	.nr_vcpus = 4,
+};
+
+FIXTURE_SETUP(linux_order)
+{
+	struct vm_setup s = {
+		.cap = true, .nc_dma = true, .nr_vcpus = variant->nr_vcpus,
+		.code = { guest_linux, guest_linux_ap, guest_linux_ap,
+			  guest_linux_ap },
+	};
+
+	if (!have_ept())
+		SKIP(return, "not Intel EPT");
+	if (!vm_setup(&self->t, &s))
+		SKIP(return, "%s", self->t.skip);
+}
+
+FIXTURE_TEARDOWN(linux_order)
+{
+	if (self->t.vm)
+		vm_teardown(&self->t);
+}
+
+static void expect_linux_leaves(struct __test_metadata *_metadata,
+				const char *step)
+{
+	expect_leaf(_metadata, DATA_GPA, EPT_MT(UC), step);
+	expect_leaf(_metadata, DATA_GPA + BLOCK, EPT_MT(WB), step);
+}
+
+/* Brings up @vcpu as Linux does an AP, after the VMM reset it. */
+static void linux_ap_up(struct __test_metadata *_metadata,
+			struct kvm_vcpu *vcpu)
+{
+	reset_vcpu(vcpu);
+	ASSERT_EQ(run_to_sync(vcpu), 2);
+	expect_leaf(_metadata, DATA_GPA + 2 * BLOCK, EPT_MT(WB),
+		    "AP's RAM after it loaded the BSP's CR0");
+	expect_linux_leaves(_metadata, "BSP's RAM after an AP loaded the BSP's CR0");
+	ASSERT_EQ(run_to_sync(vcpu), 3);
+	expect_leaf(_metadata, DATA_GPA + 3 * BLOCK, EPT_MT(WB),
+		    "AP's RAM after it copied the MTRRs");
+}
+
+TEST_F(linux_order, zaps)
+{
+	struct test_vm *t = &self->t;
+	int i, n = variant->nr_vcpus, zaps[3] = { 0 };
+	struct kvm_vcpu *added;
+	struct kvm_sregs bsp;
+
+	ASSERT_EQ(run_to_sync(t->vcpu[0]), 1);
+	tracing_write("events/kvmmmu/kvm_tdp_mmu_spte_changed/enable", "1");
+	for (i = 1; i < n; i++)
+		linux_ap_up(_metadata, t->vcpu[i]);
+	EXPECT_EQ(print_zapped(zaps, "vCPUs", n, "APs up"), 0);
+
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(run_to_sync(t->vcpu[i]), 3);
+	EXPECT_EQ(print_zapped(zaps, "vCPUs", n, "rendezvous"), 0);
+	expect_linux_leaves(_metadata, "RAM after the rendezvous");
+
+	vcpu_sregs_get(t->vcpu[0], &bsp);
+	added = vm_vcpu_add(t->vm, n, guest_linux_ap);
+	vcpu_args_set(added, 2, t->mtrrs_gva, bsp.cr0);
+	linux_ap_up(_metadata, added);
+	EXPECT_EQ(print_zapped(zaps, "vCPUs", n, "hot-add"), 0);
+	expect_linux_leaves(_metadata, "RAM after the hot-add");
+	tracing_write("events/kvmmmu/kvm_tdp_mmu_spte_changed/enable", "0");
 }
 
 TEST_HARNESS_MAIN

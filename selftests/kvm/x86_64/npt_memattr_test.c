@@ -11,15 +11,14 @@
  * with EINVAL.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <string.h>
 
 #include <linux/bits.h>
 
 #include "kselftest_harness.h"
 #include "kvm_util.h"
 #include "processor.h"
+#include "spte_trace.h"
 #include "vfio_bar.h"
 
 #define BAR_GPA		0xc0000000ULL
@@ -28,7 +27,6 @@
 #define EDU_LIVENESS	1		/* register 1 reads back inverted */
 #define PAT_PWT		BIT_ULL(3)
 #define PAT_PCD		BIT_ULL(4)
-#define TRACING		"/sys/kernel/tracing"
 #define UC_MINUS_PARAM	"/sys/module/kvm_amd/parameters/host_mmio_uc_minus"
 
 static void guest_code(uint64_t gva)
@@ -50,34 +48,18 @@ static uint64_t run_to_sync(struct kvm_vcpu *vcpu)
 	return uc.args[1];
 }
 
-static void tracing_write(const char *file, const char *val)
-{
-	char path[256];
-	int fd;
-
-	snprintf(path, sizeof(path), TRACING "/%s", file);
-	fd = open(path, O_WRONLY | O_TRUNC);
-	TEST_ASSERT(fd >= 0, "open %s: %s", path, strerror(errno));
-	TEST_ASSERT(write(fd, val, strlen(val)) == (ssize_t)strlen(val),
-		    "write %s", path);
-	close(fd);
-}
-
 /* The last leaf the tracepoint reported for @gfn, or 0. */
 static uint64_t traced_spte(uint64_t gfn)
 {
-	unsigned long long g, spte, found = 0;
-	char line[512], *ev;
+	uint64_t g, spte, found = 0;
+	char line[512];
+	int level;
 	FILE *f;
 
-	f = fopen(TRACING "/trace", "r");
-	TEST_ASSERT(f, "open " TRACING "/trace");
-	while (fgets(line, sizeof(line), f)) {
-		ev = strstr(line, "kvm_mmu_set_spte: ");
-		if (ev && sscanf(ev, "kvm_mmu_set_spte: gfn %llx spte %llx",
-				 &g, &spte) == 2 && g == gfn)
+	f = trace_open();
+	while (fgets(line, sizeof(line), f))
+		if (spte_trace_parse(line, &g, &spte, &level) && g == gfn)
 			found = spte;
-	}
 	fclose(f);
 	return found;
 }

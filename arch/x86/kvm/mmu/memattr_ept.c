@@ -9,6 +9,7 @@
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/kvm_memattr.h>
+#include <kunit/visibility.h>
 
 #include "memattr_enc.h"
 
@@ -54,7 +55,7 @@ int kvm_memattr_ept_encode(struct kvm_memattr_decision d,
 	enc->ept.ipat = !(d.flags & KVM_MEMATTR_F_COMBINES);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(kvm_memattr_ept_encode);
+EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_ept_encode);
 
 static int ept_decode(const struct kvm_memattr_enc *enc,
 		      union kvm_memattr_facts f, struct kvm_memattr_decision *d)

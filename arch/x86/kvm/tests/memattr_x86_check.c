@@ -937,8 +937,10 @@ int memattr_x86_check_boot(char *err, int len)
 /*
  * Non-coherent DMA arriving and leaving, in a VM whose VMM disabled
  * KVM_X86_QUIRK_IGNORE_GUEST_PAT (self-snoop): there RAM is WB with IPAT
- * clear with or without non-coherent DMA while the MTRRs say WB, so the
- * transitions themselves zap nothing.
+ * clear with or without non-coherent DMA while the MTRRs say WB, so no
+ * diff of a transition sees a difference. Each case races a transition
+ * with the faults and changes that read the device count before it; an
+ * entry that is stale at the end must be in the zaps of one of them.
  */
 int memattr_x86_check_nc_dma(char *err, int len)
 {
@@ -960,46 +962,85 @@ int memattr_x86_check_nc_dma(char *err, int len)
 
 	/*
 	 * RAM at 2 GiB is mapped WB before the device arrives, unrecorded.
-	 * When the guest's MTRRs then make it UC, its entry must go.
+	 * The guest's MTRRs then make it UC: its entry must go.
 	 */
 	kvm_memattr_mtrr_vm_init(&vm, 46);
 	kvm_memattr_mtrr_vm_write(&vm, &wb, false, &pending, off, &z);
-	kvm_memattr_mtrr_vm_facts(&vm, off, on, &z);
 	z.nr = 0;
-	kvm_memattr_mtrr_vm_write(&vm, &uc_hole, false, &pending, on,
-				  &z);
+	kvm_memattr_mtrr_vm_nc_dma(&vm, &z);
+	kvm_memattr_mtrr_vm_write(&vm, &uc_hole, false, &pending, on, &z);
 	if (!kvm_memattr_ranges_contain(&z, ram))
 		return FAIL("an entry mapped before the device came stays WB under MTRR UC");
+
+	/*
+	 * The first device arrives while a fault runs: the fault found no
+	 * device, recorded nothing, then typed its entry from the MTRRs (RAM
+	 * at 2 GiB UC) once the count was up. A commit before the arrival's
+	 * own zap makes that RAM WB: the UC entry must go.
+	 */
+	kvm_memattr_mtrr_vm_init(&vm, 46);
+	kvm_memattr_mtrr_vm_write(&vm, &uc_hole, false, &pending, off, &z);
+	z.nr = 0;
+	kvm_memattr_mtrr_vm_write(&vm, &wb, false, &pending, on, &z);
+	kvm_memattr_mtrr_vm_nc_dma(&vm, &z);
+	if (!kvm_memattr_ranges_contain(&z, ram))
+		return FAIL("a fault racing the first device's arrival keeps a stale UC entry");
 
 	/*
 	 * A vCPU with CR0.CD=1 maps RAM UC with IPAT. When the last device
 	 * leaves, RAM is WB again: that entry must go.
 	 */
 	kvm_memattr_mtrr_vm_init(&vm, 46);
-	z.nr = 0;
 	kvm_memattr_mtrr_vm_write(&vm, &wb, false, &pending, on, &z);
 	kvm_memattr_mtrr_vm_fault(&vm, low, 1, true);
 	z.nr = 0;
-	kvm_memattr_mtrr_vm_facts(&vm, on, off, &z);
+	kvm_memattr_mtrr_vm_nc_dma(&vm, &z);
 	if (!kvm_memattr_ranges_contain(&z, low))
 		return FAIL("a UC entry of a vCPU with CR0.CD=1 stays after the device left");
 
 	/*
-	 * With the quirk, the device's arrival zaps every frame (IPAT goes):
-	 * a commit then needs to zap only what faults mapped since.
+	 * The last device leaves: the count drops to 0, then the departure
+	 * takes the VM's lock. A commit in between sees no device, where
+	 * every MTRR type maps RAM WB, yet the entries it makes stale were
+	 * installed with the device there: RAM at 2 GiB was UC, the commit
+	 * makes it WB, and its UC entry must go.
 	 */
-	on.ignore_guest_pat = 1;
-	off = on;
-	off.nc_dma = 0;
 	kvm_memattr_mtrr_vm_init(&vm, 46);
+	kvm_memattr_mtrr_vm_write(&vm, &uc_hole, false, &pending, on, &z);
+	kvm_memattr_mtrr_vm_fault(&vm, ram, 1, false);
 	z.nr = 0;
 	kvm_memattr_mtrr_vm_write(&vm, &wb, false, &pending, off, &z);
-	kvm_memattr_mtrr_vm_facts(&vm, off, on, &z);
-	if (z.nr != 1 || z.r[0].start || z.r[0].end < GFN(1ULL << 46))
-		return FAIL("the device's arrival with the quirk did not zap every frame");
+	kvm_memattr_mtrr_vm_nc_dma(&vm, &z);
+	if (!kvm_memattr_ranges_contain(&z, ram))
+		return FAIL("a commit racing the last device's departure keeps a stale UC entry");
+
+	/*
+	 * The same race with a CR0.CD clear: the vCPU mapped RAM UC with
+	 * IPAT while CD was set, and its CD clear sees no device.
+	 */
+	kvm_memattr_mtrr_vm_init(&vm, 46);
+	kvm_memattr_mtrr_vm_write(&vm, &wb, false, &pending, on, &z);
+	kvm_memattr_mtrr_vm_fault(&vm, low, 1, true);
+	pending = false;
 	z.nr = 0;
-	kvm_memattr_mtrr_vm_write(&vm, &uc_hole, false, &pending, on,
-				  &z);
+	kvm_memattr_mtrr_vm_cr0(&vm, &wb, false, &pending, off, &z);
+	kvm_memattr_mtrr_vm_nc_dma(&vm, &z);
+	if (!kvm_memattr_ranges_contain(&z, low))
+		return FAIL("a CR0.CD clear racing the last device's departure leaves a UC entry");
+
+	/*
+	 * A transition zaps every frame: a commit after it zaps only what
+	 * faults recorded since.
+	 */
+	kvm_memattr_mtrr_vm_init(&vm, 46);
+	kvm_memattr_mtrr_vm_write(&vm, &wb, false, &pending, off, &z);
+	kvm_memattr_mtrr_vm_fault(&vm, ram, 1, false);
+	z.nr = 0;
+	kvm_memattr_mtrr_vm_nc_dma(&vm, &z);
+	if (z.nr != 1 || z.r[0].start || z.r[0].end < GFN(1ULL << 46))
+		return FAIL("a non-coherent DMA transition did not zap every frame");
+	z.nr = 0;
+	kvm_memattr_mtrr_vm_write(&vm, &uc_hole, false, &pending, on, &z);
 	if (z.nr)
 		return FAIL("a commit after a full zap zapped frames no fault mapped");
 	return 0;
