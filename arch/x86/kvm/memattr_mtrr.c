@@ -449,14 +449,21 @@ EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_mtrr_vm_init);
  * @gfn: the faulting frame.
  * @max_pages: the largest block the fault may map there (1, 512 or 262144
  *	frames, as the memslot and the host mapping allow).
+ * @cr0_cd: the faulting vCPU has CR0.CD=1.
+ *
+ * A vCPU with caches disabled maps 4K: its leaf is UC whatever the block,
+ * and clearing CD must zap all of it, though only its frame is recorded
+ * (see fault_span()). A huge leaf that KVM later split in place (an
+ * executable huge page with NX huge pages, dirty logging) would leave its
+ * other pieces UC.
  *
  * Return: @max_pages, lowered until @m gives the block around @gfn one
- * type.
+ * type; 1 with @cr0_cd.
  */
 u64 kvm_memattr_mtrr_block(const struct kvm_memattr_mtrrs *m, u64 gfn,
-			   u64 max_pages)
+			   u64 max_pages, bool cr0_cd)
 {
-	u64 pages = max_pages;
+	u64 pages = cr0_cd ? 1 : max_pages;
 
 	while (pages > 1 &&
 	       !kvm_memattr_mtrr_uniform(m, gfn & ~(pages - 1), pages))
@@ -532,8 +539,8 @@ EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_mtrr_vm_recorded);
  *
  * Lowers the block until the committed MTRRs give it one type, and records
  * it, at least the surrounding 2M (prefetching fills in the neighbours of
- * a 4K entry); with CR0.CD set, only the frame and its prefetched
- * neighbours (see fault_span()). Must run under the same lock as the functions that change
+ * a 4K entry); with CR0.CD set, the block is 4K and only the frame and
+ * its prefetched neighbours are recorded (see fault_span()). Must run under the same lock as the functions that change
  * @vm, and before the fault reads @vm->committed to decide the entry's
  * type: either the fault sees the new MTRRs, or the change sees the
  * fault's frames.
@@ -543,7 +550,8 @@ EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_mtrr_vm_recorded);
 u64 kvm_memattr_mtrr_vm_fault(struct kvm_memattr_mtrr_vm *vm, u64 gfn,
 			      u64 max_pages, bool cr0_cd)
 {
-	u64 pages = kvm_memattr_mtrr_block(&vm->committed, gfn, max_pages);
+	u64 pages = kvm_memattr_mtrr_block(&vm->committed, gfn, max_pages,
+					   cr0_cd);
 	u64 start, end;
 
 	fault_span(vm, gfn, pages, cr0_cd, &start, &end);

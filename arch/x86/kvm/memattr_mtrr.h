@@ -97,7 +97,7 @@ void kvm_memattr_mtrr_diff(const struct kvm_memattr_mtrrs *a,
 
 void kvm_memattr_mtrr_vm_init(struct kvm_memattr_mtrr_vm *vm, u8 phys_bits);
 u64 kvm_memattr_mtrr_block(const struct kvm_memattr_mtrrs *m, u64 gfn,
-			   u64 max_pages);
+			   u64 max_pages, bool cr0_cd);
 bool kvm_memattr_mtrr_vm_recorded(const struct kvm_memattr_mtrr_vm *vm,
 				  u64 gfn, u64 pages, bool cr0_cd);
 u64 kvm_memattr_mtrr_vm_fault(struct kvm_memattr_mtrr_vm *vm, u64 gfn,

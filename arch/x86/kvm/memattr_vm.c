@@ -374,7 +374,7 @@ void __kvm_memattr_tdp_fault(struct kvm_vcpu *vcpu,
 	do {
 		seq = read_seqcount_begin(&ma->seq);
 		m = ma->mtrr.committed;
-		pages = kvm_memattr_mtrr_block(&m, fault->gfn, max);
+		pages = kvm_memattr_mtrr_block(&m, fault->gfn, max, cd);
 		recorded = kvm_memattr_mtrr_vm_recorded(&ma->mtrr, fault->gfn,
 							pages, cd);
 	} while (read_seqcount_retry(&ma->seq, seq));

@@ -146,7 +146,7 @@ static int check_recorded(char *err, int len)
 	struct kvm_memattr_gfn_ranges before;
 	struct kvm_memattr_mtrr_vm vm;
 	unsigned int round, i;
-	u64 gfn, pages;
+	u64 gfn, pages, next;
 	u32 seed = 7;
 	bool cd, rec;
 
@@ -160,7 +160,7 @@ static int check_recorded(char *err, int len)
 			gfn = lcg(&seed) % (1ULL << 20);
 			cd = lcg(&seed) & 1;
 			pages = kvm_memattr_mtrr_block(&vm.committed, gfn,
-						       max[lcg(&seed) % 3]);
+						       max[lcg(&seed) % 3], cd);
 			before = cd ? vm.mapped_cd : vm.mapped;
 			rec = kvm_memattr_mtrr_vm_recorded(&vm, gfn, pages, cd);
 			kvm_memattr_mtrr_vm_fault(&vm, gfn, pages, cd);
@@ -169,6 +169,19 @@ static int check_recorded(char *err, int len)
 				return FAIL("fault %#llx (%llu frames, CD=%d): recorded %d wrongly",
 					    (unsigned long long)gfn,
 					    (unsigned long long)pages, cd, rec);
+			/*
+			 * CD: 4K, recording its frame and its prefetch
+			 * neighbours, no more while the set has room.
+			 */
+			next = (gfn | (KVM_MEMATTR_PREFETCH_PAGES - 1)) + 1;
+			if (cd && before.nr + 1 < KVM_MEMATTR_GFN_RANGES &&
+			    (pages != 1 ||
+			     !kvm_memattr_ranges_contain(&vm.mapped_cd, gfn) ||
+			     (kvm_memattr_ranges_contain(&vm.mapped_cd, next) &&
+			      !kvm_memattr_ranges_contain(&before, next))))
+				return FAIL("fault %#llx with CD=1: %llu frames, or recorded beyond its prefetch group",
+					    (unsigned long long)gfn,
+					    (unsigned long long)pages);
 		}
 	}
 	return 0;
@@ -846,6 +859,8 @@ void memattr_boot_replay(unsigned int nr_vcpus,
 	ovmf_layout(&dxe, true);
 	s.final = &dxe;
 	kvm_memattr_mtrr_vm_init(&s.vm, 46);
+	/* As KVM's TDP MMU, which installs no neighbours with a fault. */
+	s.vm.cd_span = 1;
 
 	/* Reset: caches disabled, MTRRs clear. APs replay one by one. */
 	v[0] = (struct sim_vcpu) { .m.phys_bits = 46, .cd = true };
