@@ -540,10 +540,10 @@ EXPORT_SYMBOL_IF_KUNIT(kvm_memattr_mtrr_vm_recorded);
  * Lowers the block until the committed MTRRs give it one type, and records
  * it, at least the surrounding 2M (prefetching fills in the neighbours of
  * a 4K entry); with CR0.CD set, the block is 4K and only the frame and
- * its prefetched neighbours are recorded (see fault_span()). Must run under the same lock as the functions that change
- * @vm, and before the fault reads @vm->committed to decide the entry's
- * type: either the fault sees the new MTRRs, or the change sees the
- * fault's frames.
+ * its prefetched neighbours are recorded (see fault_span()). Must run
+ * under the same lock as the functions that change @vm, and before the
+ * fault reads @vm->committed to decide the entry's type: either the fault
+ * sees the new MTRRs, or the change sees the fault's frames.
  *
  * Return: the largest block, in frames, the fault may map.
  */
