@@ -803,6 +803,30 @@ TEST(five_steps)
 	vm_teardown(&t);
 }
 
+#define SPTE_CHANGED	"kvm_tdp_mmu_spte_changed: as id "
+
+/*
+ * Parses a kvm_tdp_mmu_spte_changed line of the trace in which a present
+ * EPT entry (R, W or X set) became non-present: its first frame, level and
+ * old value. Returns false for any other line.
+ */
+static bool zap_parse(const char *line, uint64_t *gfn, int *level,
+		      uint64_t *old)
+{
+	unsigned long long g, o, n;
+	const char *ev = strstr(line, SPTE_CHANGED);
+	int as;
+
+	if (!ev || sscanf(ev + strlen(SPTE_CHANGED),
+			  "%d gfn %llx level %d old_spte %llx new_spte %llx",
+			  &as, &g, level, &o, &n) != 5 ||
+	    !(o & 7) || (n & 7))
+		return false;
+	*gfn = g;
+	*old = o;
+	return true;
+}
+
 /*
  * Leaves KVM zapped since the trace was cleared, from
  * kvmmmu:kvm_tdp_mmu_spte_changed: a present leaf (R, W or X set; level
@@ -810,26 +834,17 @@ TEST(five_steps)
  * 4K ones, in @leaves[1] the 2M ones, in @leaves[2] those of either size
  * that a vCPU with caches enabled installed: not UC with IPAT.
  */
-#define SPTE_CHANGED	"kvm_tdp_mmu_spte_changed: as id "
-
 static void zapped(int leaves[3])
 {
-	unsigned long long g, old, new;
-	char line[512], *ev;
-	int level, as;
+	uint64_t g, old;
+	char line[512];
+	int level;
 	FILE *f;
 
 	memset(leaves, 0, 3 * sizeof(*leaves));
 	f = trace_open();
 	while (fgets(line, sizeof(line), f)) {
-		ev = strstr(line, SPTE_CHANGED);
-		if (!ev)
-			continue;
-		ev += strlen(SPTE_CHANGED);
-		if (sscanf(ev, "%d gfn %llx level %d old_spte %llx new_spte %llx",
-			   &as, &g, &level, &old, &new) != 5)
-			continue;
-		if (!(old & 7) || (new & 7) ||
+		if (!zap_parse(line, &g, &level, &old) ||
 		    (level > 1 && !(old & BIT_ULL(7))) || level > 2)
 			continue;
 		leaves[level - 1]++;
@@ -851,23 +866,16 @@ static void zapped(int leaves[3])
 static int cd_leaves_left(int *seen)
 {
 	static uint64_t left[MAX_CD_LEAVES];
-	unsigned long long g, old, new;
-	uint64_t gfn, spte;
-	int as, level, i, n = 0;
-	char line[512], *ev;
+	uint64_t g, spte, old;
+	int level, i, n = 0;
+	char line[512];
 	FILE *f;
 
 	*seen = 0;
 	f = trace_open();
 	while (fgets(line, sizeof(line), f)) {
-		if (spte_trace_parse(line, &gfn, &spte, &level)) {
-			g = gfn;
-		} else {
-			ev = strstr(line, SPTE_CHANGED);
-			if (!ev || sscanf(ev + strlen(SPTE_CHANGED),
-					  "%d gfn %llx level %d old_spte %llx new_spte %llx",
-					  &as, &g, &level, &old, &new) != 5 ||
-			    !(old & 7) || (new & 7))
+		if (!spte_trace_parse(line, &g, &spte, &level)) {
+			if (!zap_parse(line, &g, &level, &old))
 				continue;
 			spte = 0;
 		}
@@ -904,23 +912,25 @@ static int print_zapped(int before[3], const char *run, int n,
 	return cached;
 }
 
+/* The MTRR MSRs the guests program, in the order a VMM writes them. */
+static const uint32_t mtrr_msrs[] = {
+	MSR_DEFTYPE, MSR_FIX64K, MSR_FIX16K, MSR_FIX16K + 1,
+	MSR_FIX4K, MSR_FIX4K + 1, MSR_FIX4K + 2, MSR_FIX4K + 3,
+	MSR_FIX4K + 4, MSR_FIX4K + 5, MSR_FIX4K + 6, MSR_FIX4K + 7,
+	MSR_MTRR_BASE0, MSR_MTRR_MASK0,
+};
+
 /* What a VMM does at reset: CR0 with CD and NW, then MTRRs at 0. */
 static void reset_vcpu(struct kvm_vcpu *vcpu)
 {
 	struct kvm_sregs sregs;
-	int i;
+	unsigned int i;
 
 	vcpu_sregs_get(vcpu, &sregs);
 	sregs.cr0 |= X86_CR0_CD | X86_CR0_NW;
 	vcpu_sregs_set(vcpu, &sregs);
-	vcpu_set_msr(vcpu, MSR_DEFTYPE, 0);
-	vcpu_set_msr(vcpu, MSR_FIX64K, 0);
-	vcpu_set_msr(vcpu, MSR_FIX16K, 0);
-	vcpu_set_msr(vcpu, MSR_FIX16K + 1, 0);
-	for (i = 0; i < 8; i++)
-		vcpu_set_msr(vcpu, MSR_FIX4K + i, 0);
-	vcpu_set_msr(vcpu, MSR_MTRR_BASE0, 0);
-	vcpu_set_msr(vcpu, MSR_MTRR_MASK0, 0);
+	for (i = 0; i < ARRAY_SIZE(mtrr_msrs); i++)
+		vcpu_set_msr(vcpu, mtrr_msrs[i], 0);
 }
 
 /*
@@ -1018,22 +1028,16 @@ TEST(sregs_restore)
  */
 static void restore_vcpu(struct kvm_vcpu *vcpu)
 {
-	static const uint32_t msrs[] = {
-		MSR_DEFTYPE, MSR_FIX64K, MSR_FIX16K, MSR_FIX16K + 1,
-		MSR_FIX4K, MSR_FIX4K + 1, MSR_FIX4K + 2, MSR_FIX4K + 3,
-		MSR_FIX4K + 4, MSR_FIX4K + 5, MSR_FIX4K + 6, MSR_FIX4K + 7,
-		MSR_MTRR_BASE0, MSR_MTRR_MASK0,
-	};
-	uint64_t val[ARRAY_SIZE(msrs)];
+	uint64_t val[ARRAY_SIZE(mtrr_msrs)];
 	struct kvm_sregs sregs;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(msrs); i++)
-		val[i] = vcpu_get_msr(vcpu, msrs[i]);
+	for (i = 0; i < ARRAY_SIZE(mtrr_msrs); i++)
+		val[i] = vcpu_get_msr(vcpu, mtrr_msrs[i]);
 	vcpu_sregs_get(vcpu, &sregs);
 	vcpu_sregs_set(vcpu, &sregs);
-	for (i = 0; i < ARRAY_SIZE(msrs); i++)
-		vcpu_set_msr(vcpu, msrs[i], val[i]);
+	for (i = 0; i < ARRAY_SIZE(mtrr_msrs); i++)
+		vcpu_set_msr(vcpu, mtrr_msrs[i], val[i]);
 }
 
 /*
